@@ -1,0 +1,3 @@
+from kaartenoptafel.cli import main
+
+main()

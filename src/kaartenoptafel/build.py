@@ -1,0 +1,201 @@
+"""`kot build`: load, resolve, lay out and write every product of one variant into ``output/<variant>/``.
+
+Products register themselves in ``PRODUCTS``; each gets the same context and resolved cards and
+writes into the staging folder, which replaces the variant folder only when everything succeeded.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from kaartenoptafel.errors import Collector, ContentError, Diagnostic, did_you_mean
+from kaartenoptafel.layout.card import Context
+from kaartenoptafel.layout.spec import load_layout
+from kaartenoptafel.load.kit import load_project
+from kaartenoptafel.load.model import Kit
+from kaartenoptafel.render.fonts import register_family
+from kaartenoptafel.resolve import ResolvedCard, expand, resolve
+from kaartenoptafel.write.atomic import sha256, staged_folder, write_json_atomic
+
+
+@dataclass
+class BuildOptions:
+    project: Path
+    out_dir: Path
+    region: str | None = None
+    paper: str = "a4"
+    duplex: str = "long"
+    back_offset: tuple[float, float] = (0.0, 0.0)
+    only: tuple[str, ...] = ()
+    layout: str = "default.yaml"
+    board_size: str = "a3"
+    overlap: float = 10.0
+    quiet: bool = False
+
+
+@dataclass
+class Product:
+    """One written file, as listed in manifest.json."""
+
+    kind: str
+    path: str
+    pages: int
+    paper: str
+    extra: dict = field(default_factory=dict)
+
+
+class Progress:
+    """A progress bar on stderr that appears only once a build has taken more than a second."""
+
+    def __init__(self, total: int, quiet: bool):
+        self.total, self.done, self.start = max(total, 1), 0, time.monotonic()
+        self.enabled = not quiet and sys.stderr.isatty()
+        self.shown = False
+
+    def advance(self, n: int = 1, what: str = "") -> None:
+        self.done += n
+        if self.enabled and time.monotonic() - self.start > 1.0:
+            self.shown = True
+            width = 30
+            filled = int(width * min(self.done, self.total) / self.total)
+            sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {what:<24}")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r" + " " * 60 + "\r")
+
+
+@dataclass
+class Job:
+    """Everything a product needs to write itself."""
+
+    ctx: Context
+    cards: list[ResolvedCard]  # resolved, one entry per distinct card
+    printed: list[ResolvedCard]  # one entry per printed copy
+    stage: Path
+    options: BuildOptions
+    out: Collector
+    progress: Progress
+    products: list[Product] = field(default_factory=list)
+
+
+def prepare(project: Path, region: str | None = None, layout: str = "default.yaml") -> Context:
+    """Load and check the kit and its layout; raises ContentError with every problem found."""
+    kit = load_project(project, region)
+    spec, problems = load_layout(project, layout)
+    if spec is None or problems:
+        raise ContentError(problems)
+    family = register_family(spec.fonts, project)
+    out = Collector()
+    _check_layout_fields(kit, spec, out)
+    out.raise_if_any()
+    return Context(kit, spec, family)
+
+
+def _check_layout_fields(kit: Kit, spec, out: Collector) -> None:
+    for tid, tl in spec.types.items():
+        if tid not in kit.types:
+            continue  # a layout may style types this kit does not use
+        fields = kit.types[tid].fields
+        for frame in tl.frames:
+            for name in ((frame.field,) if frame.field else ()) + frame.fields + ((frame.checks,) if frame.checks else ()):
+                if name not in fields:
+                    out.error(frame.pos, f"the layout of '{tid}' places field '{name}', which type '{tid}' does not have"
+                                         f"{did_you_mean(name, fields)}")
+        if tl.accent_by and tl.accent_by not in fields:
+            out.error(spec.types[tid].frames[0].pos if tl.frames else None,
+                      f"accent 'by: {tl.accent_by}' is not a field of '{tid}'")
+
+
+def _deck(job: Job) -> None:
+    from kaartenoptafel.products.deck import write_home_deck, write_printshop_deck
+
+    opts = job.options
+    home = job.stage / f"deck-{opts.paper}.pdf"
+    result = write_home_deck(job.ctx, job.printed, str(home), opts.paper, opts.duplex, opts.back_offset, job.out)
+    job.products.append(Product("deck-home", home.name, result.pages, result.paper,
+                                {"duplex": opts.duplex, "back_offset_mm": list(opts.back_offset)}))
+    job.progress.advance(1, "deck (home)")
+    shop = job.stage / "deck-printshop.pdf"
+    result = write_printshop_deck(job.ctx, job.printed, str(shop), job.out)
+    job.products.append(Product("deck-printshop", shop.name, result.pages, result.paper))
+    job.progress.advance(1, "deck (print shop)")
+
+
+PRODUCTS: dict[str, Callable[[Job], None]] = {"deck": _deck}
+
+
+def register_product(name: str, fn: Callable[[Job], None]) -> None:
+    PRODUCTS[name] = fn
+
+
+def _load_optional_products() -> None:
+    """Board and guide live in their own modules; each registers itself when imported."""
+    import importlib
+
+    for module in ("kaartenoptafel.products.board", "kaartenoptafel.products.guide"):
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+
+
+def variant_name(region: str | None) -> str:
+    return region or "default"
+
+
+def build(options: BuildOptions, ctx: Context | None = None) -> dict:
+    """Build one variant; returns the manifest. Raises ContentError; the old output then stays as it was."""
+    _load_optional_products()
+    if ctx is None:
+        ctx = prepare(options.project, options.region, options.layout)
+    wanted = options.only or tuple(PRODUCTS)
+    unknown = [w for w in wanted if w not in PRODUCTS]
+    if unknown:
+        raise ContentError([Diagnostic(None, f"unknown product '{unknown[0]}'; choose from {', '.join(PRODUCTS)}")])
+    cards = resolve(ctx.kit)
+    printed = expand(cards)
+    final = options.out_dir / variant_name(options.region)
+    progress = Progress(len(wanted) * 2, options.quiet)
+    with staged_folder(final) as stage:
+        job = Job(ctx, cards, printed, stage, options, Collector(), progress)
+        for name in wanted:
+            PRODUCTS[name](job)
+        progress.close()
+        job.out.raise_if_any()
+        manifest = _manifest(job, final)
+        write_json_atomic(stage / "manifest.json", manifest)
+    return manifest
+
+
+def _manifest(job: Job, final: Path) -> dict:
+    old = {}
+    manifest_path = job.stage / "manifest.json"
+    if manifest_path.exists():  # products not rebuilt by --only keep their entries
+        import json
+
+        try:
+            old = {p["path"]: p for p in json.loads(manifest_path.read_text("utf-8")).get("products", [])}
+        except (ValueError, KeyError, TypeError, AttributeError):
+            old = {}
+    entries = {}
+    for path, entry in old.items():
+        if (job.stage / path).exists():
+            entries[path] = entry
+    for p in job.products:
+        entries[p.path] = {"kind": p.kind, "path": p.path, "pages": p.pages, "paper": p.paper,
+                           "sha256": sha256(job.stage / p.path), **p.extra}
+    return {
+        "variant": final.name,
+        "title": job.ctx.kit.game.title,
+        "products": sorted(entries.values(), key=lambda e: e["path"]),
+        "cards": len(job.printed),
+        "unique_cards": len(job.cards),
+        "cards_per_type": {t: sum(1 for c in job.printed if c.type == t) for t in job.ctx.kit.types},
+    }

@@ -1,0 +1,212 @@
+"""The ``kot`` (``kaartenoptafel``) command line.
+
+Exit codes: 0 success; 1 content errors (each printed as path:line:col); 2 usage errors;
+130 interrupted; 70 an internal fault (a bug: a short report says where to file it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from kaartenoptafel import __version__
+from kaartenoptafel.errors import EXIT_CONTENT, EXIT_INTERNAL, EXIT_INTERRUPTED, ContentError
+from kaartenoptafel.load.kit import default_kit_root, is_project, load_project
+
+EPILOG = """\b
+Exit codes:
+  0   success
+  1   content errors: every problem is listed as path:line:col
+  2   usage errors (a wrong option or argument)
+  70  internal fault: a bug in kaartenoptafel; the report says where to file it
+  130 interrupted (Ctrl-C); the previous output is left as it was
+"""
+
+
+def _project(path: str | None) -> Path:
+    """The project folder: --project, else the current folder, else the built-in default kit."""
+    if path:
+        root = Path(path)
+        if not is_project(root):
+            raise click.UsageError(f"'{path}' is not a kaartenoptafel project (no cards/game.yaml there)")
+        return root.resolve()
+    here = Path.cwd()
+    if is_project(here):
+        return here
+    return default_kit_root()
+
+
+project_option = click.option(
+    "--project", "-p", metavar="DIR", default=None,
+    help="Project folder with cards/ and layouts/ (default: the current folder, else the built-in kit).",
+)
+region_option = click.option("--region", "-r", metavar="NAME", default=None, help="Build a region's overlay.")
+
+
+@click.group(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kaartenoptafel")
+def cli() -> None:
+    """Turn the Kaarten op Tafel game content (YAML) into print-ready PDFs."""
+
+
+@cli.command(epilog=EPILOG)
+@project_option
+@region_option
+def validate(project: str | None, region: str | None) -> None:
+    """Check every card, type and layout file; list every problem with its file, line and column."""
+    from kaartenoptafel.build import prepare
+
+    root = _project(project)
+    ctx = prepare(root, region)
+    counts = {t: len(ctx.kit.cards_of(t)) for t in ctx.kit.types}
+    summary = ", ".join(f"{n} {t}" for t, n in counts.items())
+    click.echo(f"ok: {len(ctx.kit.cards)} cards ({summary})")
+
+
+@cli.command(name="list", epilog=EPILOG)
+@project_option
+@region_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def list_cards(project: str | None, region: str | None, as_json: bool) -> None:
+    """List the cards: id, type, title, count and where each is defined."""
+    root = _project(project)
+    kit = load_project(root, region)
+    rows = [
+        {"id": c.id, "type": c.type, "title": c.title(kit.types), "count": c.count,
+         "source": f"{c.pos.path}:{c.pos.line}" if c.pos else ""}
+        for c in kit.cards
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    width = max((len(r["id"]) for r in rows), default=2)
+    for r in rows:
+        click.echo(f"{r['id']:<{width}}  {r['type']:<12} {r['count']:>3}x  {r['title']}  ({r['source']})")
+
+
+@cli.command(epilog=EPILOG)
+@project_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write to a file instead of stdout.")
+def schema(project: str | None, output: str | None) -> None:
+    """Print a JSON Schema of the card files, for editor autocompletion (see the README)."""
+    from kaartenoptafel.load.jsonschema import card_schema
+
+    kit = load_project(_project(project))
+    text = json.dumps(card_schema(kit), indent=2, ensure_ascii=False) + "\n"
+    if output:
+        from kaartenoptafel.write.atomic import write_bytes_atomic
+
+        write_bytes_atomic(Path(output), text.encode("utf-8"))
+    else:
+        click.echo(text, nl=False)
+
+
+def _offset(value: str) -> tuple[float, float]:
+    try:
+        dx, dy = (float(v) for v in value.split(","))
+    except ValueError:
+        raise click.BadParameter("expected DX,DY in millimetres, such as 1.5,-0.5") from None
+    if abs(dx) > 20 or abs(dy) > 20:
+        raise click.BadParameter("an offset of more than 20 mm is not a printer misalignment")
+    return dx, dy
+
+
+@cli.command(epilog=EPILOG)
+@project_option
+@region_option
+@click.option("--paper", type=click.Choice(["a4", "letter"], case_sensitive=False), default="a4", show_default=True)
+@click.option("--duplex", type=click.Choice(["long", "short", "none"]), default="long", show_default=True,
+              help="How your printer flips the sheet for the backs; 'none' prints fronts only.")
+@click.option("--back-offset", metavar="DX,DY", default="0,0", show_default=True,
+              help="Shift the backs by this many mm to correct a printer's misalignment (see 'kot calibrate').")
+@click.option("--only", multiple=True, metavar="PRODUCT", help="Build only this product (deck, board, guide); repeatable.")
+@click.option("--layout", default="default.yaml", show_default=True, help="Layout file in layouts/.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="output", show_default=True,
+              help="Output folder; each variant gets a folder inside it.")
+@click.option("--board-size", type=click.Choice(["a3", "a2", "a1"], case_sensitive=False), default="a3", show_default=True)
+@click.option("--overlap", type=click.FloatRange(3, 40), default=10.0, show_default=True, help="Glue overlap of board tiles, mm.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+def build(project, region, paper, duplex, back_offset, only, layout, out_dir, board_size, overlap, quiet) -> None:
+    """Build the print-ready PDFs into OUT/<variant>/ with a manifest.json."""
+    from kaartenoptafel.build import BuildOptions, build as run_build
+
+    root = _project(project)
+    options = BuildOptions(
+        project=root, out_dir=Path(out_dir), region=region, paper=paper.lower(), duplex=duplex,
+        back_offset=_offset(back_offset), only=tuple(only), layout=layout, board_size=board_size.lower(),
+        overlap=overlap, quiet=quiet,
+    )
+    manifest = run_build(options)
+    if not quiet:
+        folder = Path(out_dir) / manifest["variant"]
+        for p in manifest["products"]:
+            click.echo(f"{folder / p['path']}  ({p['kind']}, {p['pages']} pages, {p['paper']})")
+        click.echo(f"{manifest['cards']} cards printed ({manifest['unique_cards']} different)")
+
+
+@cli.command(epilog=EPILOG)
+@project_option
+@click.option("--paper", type=click.Choice(["a4", "letter"], case_sensitive=False), default="a4", show_default=True)
+@click.option("--duplex", type=click.Choice(["long", "short"]), default="long", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default="output/calibrate.pdf", show_default=True)
+def calibrate(project, paper, duplex, output) -> None:
+    """Print a one-sheet duplex test; read off the --back-offset for your printer."""
+    from kaartenoptafel.build import prepare
+    from kaartenoptafel.products.calibrate import write_calibration
+
+    ctx = prepare(_project(project))
+    write_calibration(ctx, Path(output), paper.lower(), duplex)
+    click.echo(f"{output}: print it double-sided, then follow the steps on the sheet")
+
+
+def main() -> None:
+    """Entry point: map content errors, interrupts and bugs to the documented exit codes."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("interrupted; the previous output is unchanged", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except ContentError as exc:
+        for diagnostic in exc.diagnostics:
+            click.echo(str(diagnostic), err=True)
+        n = len(exc.diagnostics)
+        click.echo(f"{n} problem{'s' if n != 1 else ''} found; nothing was written", err=True)
+        sys.exit(EXIT_CONTENT)
+    except KeyboardInterrupt:
+        click.echo("interrupted; the previous output is unchanged", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except PermissionError as exc:
+        click.echo(f"error: cannot write '{exc.filename}': permission denied; choose another folder with --out", err=True)
+        sys.exit(EXIT_CONTENT)
+    except OSError as exc:
+        if getattr(exc, "filename", None):
+            click.echo(f"error: {exc.filename}: {exc.strerror}", err=True)
+            sys.exit(EXIT_CONTENT)
+        _internal(exc)
+    except Exception as exc:  # noqa: BLE001 - the one place a bug becomes a short report
+        _internal(exc)
+    sys.exit(0)
+
+
+def _internal(exc: BaseException) -> None:
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f"{Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else "?"
+    click.echo(
+        f"internal error in kaartenoptafel {__version__}: {exc.__class__.__name__}: {exc} (at {where})\n"
+        "This is a bug, not a problem in your cards. Please report it with the command you ran\n"
+        "and this message to the kaartenoptafel issue tracker.",
+        err=True,
+    )
+    if os.environ.get("KOT_DEBUG"):
+        traceback.print_exception(exc)
+    sys.exit(EXIT_INTERNAL)

@@ -1,0 +1,84 @@
+"""Located diagnostics: every user mistake becomes a ``path:line:col: error: message`` line, never a traceback."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+# Exit codes, documented in the README and in ``kot --help``.
+EXIT_OK = 0
+EXIT_CONTENT = 1  # the content or layout files are wrong: the messages say where
+EXIT_USAGE = 2  # the command line is wrong (click's own code for usage errors)
+EXIT_INTERNAL = 70  # a bug in kaartenoptafel itself (EX_SOFTWARE)
+EXIT_INTERRUPTED = 130  # Ctrl-C
+
+
+@dataclass(frozen=True)
+class Pos:
+    """Where a value stands in a source file (1-based line and column)."""
+
+    path: str
+    line: int | None = None
+    col: int | None = None
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return self.path
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    pos: Pos | None
+    message: str
+    card: str | None = None
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = f"card '{self.card}': " if self.card else ""
+        prefix = f"{self.pos}: " if self.pos is not None else ""
+        return f"{prefix}{self.severity}: {where}{self.message}"
+
+
+class ContentError(Exception):
+    """Raised with every problem found in one run, so an editor fixes them all at once."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        self.diagnostics = list(diagnostics)
+        super().__init__("\n".join(str(d) for d in self.diagnostics))
+
+
+class Collector:
+    """Gathers diagnostics while a stage keeps going; ``raise_if_any`` ends the stage."""
+
+    def __init__(self) -> None:
+        self.diagnostics: list[Diagnostic] = []
+
+    def error(self, pos: Pos, message: str, card: str | None = None) -> None:
+        self.add(Diagnostic(pos, message, card))
+
+    def add(self, diagnostic: Diagnostic) -> None:
+        if diagnostic not in self.diagnostics:  # two products laying out one card report it once
+            self.diagnostics.append(diagnostic)
+
+    def extend(self, diagnostics: list[Diagnostic]) -> None:
+        for diagnostic in diagnostics:
+            self.add(diagnostic)
+
+    def __bool__(self) -> bool:
+        return bool(self.diagnostics)
+
+    def raise_if_any(self) -> None:
+        if self.diagnostics:
+            raise ContentError(self.diagnostics)
+
+
+def did_you_mean(word: str, options) -> str:
+    """A ``(did you mean 'x'?)`` suffix, or an empty string when nothing is close."""
+    close = difflib.get_close_matches(word, [str(o) for o in options], n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def one_of(options) -> str:
+    opts = sorted(str(o) for o in options)
+    return ", ".join(f"'{o}'" for o in opts)

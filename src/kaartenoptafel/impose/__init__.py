@@ -1,0 +1,1 @@
+"""Impose stage: place faces on sheets (grids, duplex backs, marks, tiles, booklets)."""

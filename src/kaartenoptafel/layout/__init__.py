@@ -1,0 +1,1 @@
+"""Layout stage: a layout spec (YAML) plus resolved cards -> positioned, fitted boxes."""

@@ -1,0 +1,38 @@
+"""Lay out the back of a card type: one design per type, drawn once as a form and reused."""
+
+from __future__ import annotations
+
+from reportlab.lib.units import mm
+
+from kaartenoptafel.layout.card import CardLayout, Context, FillBox, ImageBox, LineBox, TextBox
+from kaartenoptafel.layout.text import Item, fit
+from kaartenoptafel.load.model import CardType
+
+
+def layout_back(ctx: Context, ctype: CardType) -> CardLayout:
+    spec = ctx.spec
+    tl = ctx.type_layout(ctype)
+    base = tl.colour
+    w, h = spec.width * mm, spec.height * mm
+    fill = ctx.colour(spec.back.fill, base, base)
+    boxes: list = [FillBox(0, 0, w, h, fill, (True, True, True, True))]
+    inset = spec.back.frame_inset * mm
+    on = ctx.colour("on_colour", fill, fill)
+    if inset:
+        for x1, y1, x2, y2 in ((inset, inset, w - inset, inset), (w - inset, inset, w - inset, h - inset),
+                               (w - inset, h - inset, inset, h - inset), (inset, h - inset, inset, inset)):
+            boxes.append(LineBox(x1, y1, x2, y2, on, 0.8))
+    inner = w - 2 * (inset + spec.safe * mm * 0.5)
+    big = spec.styles["back"]
+    style = ctx.text_style(big, fill, fill)
+    fitted = fit((Item("back", None, text=ctype.back_text),), style, inner, h * 0.3, big.size, big.min_size)
+    boxes.append(TextBox((w - inner) / 2, h / 2 + fitted.height / 2, inner, fitted))
+    if spec.back.show_title:
+        small = spec.styles["back_small"]
+        sstyle = ctx.text_style(small, fill, fill)
+        title = fit((Item("title", None, text=ctx.kit.game.title),), sstyle, inner, h * 0.15, small.size, small.min_size)
+        boxes.append(TextBox((w - inner) / 2, inset + spec.safe * mm + title.height, inner, title))
+    if spec.back.logo:
+        side = min(w, h) * 0.28
+        boxes.append(ImageBox((w - side) / 2, h - inset - spec.safe * mm - side, side, side, spec.root / spec.back.logo))
+    return CardLayout(f"back:{ctype.id}", w, h, fill, tuple(boxes))

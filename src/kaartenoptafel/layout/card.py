@@ -1,0 +1,238 @@
+"""Lay out one card: its type's frames, filled with the card's values, fitted, as plain positioned boxes.
+
+Coordinates are points with the origin at the card's bottom-left trim corner, y up (reportlab's way).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportlab.lib.units import mm
+
+from kaartenoptafel.errors import Collector, Pos
+from kaartenoptafel.layout.spec import HEX, Colour, Frame, LayoutSpec, Style, TypeLayout
+from kaartenoptafel.layout.text import Fitted, Item, Overflow, TextStyle, fit
+from kaartenoptafel.load.model import CardType, Kit
+from kaartenoptafel.render.fonts import FontFamily
+from kaartenoptafel.resolve import ResolvedCard
+
+
+@dataclass(frozen=True)
+class FillBox:
+    x: float
+    y: float
+    w: float
+    h: float
+    colour: Colour
+    bleed: tuple[bool, bool, bool, bool]  # extend past the left, bottom, right, top edge
+
+
+@dataclass(frozen=True)
+class TextBox:
+    x: float
+    top: float
+    w: float
+    fitted: Fitted
+
+
+@dataclass(frozen=True)
+class LineBox:
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    colour: Colour
+    width: float = 0.6
+
+
+@dataclass(frozen=True)
+class SquareBox:
+    x: float
+    y: float
+    size: float
+    colour: Colour
+
+
+@dataclass(frozen=True)
+class ImageBox:
+    x: float
+    y: float
+    w: float
+    h: float
+    path: Path
+    pos: Pos | None = None
+
+
+@dataclass(frozen=True)
+class CardLayout:
+    """Everything the renderer draws for one card face."""
+
+    id: str
+    width: float
+    height: float
+    background: Colour
+    boxes: tuple = field(default_factory=tuple)
+
+
+class Context:
+    """What laying out a card needs besides the card: the kit, the spec and the registered fonts."""
+
+    def __init__(self, kit: Kit, spec: LayoutSpec, family: FontFamily):
+        self.kit, self.spec, self.family = kit, spec, family
+        self._text_styles: dict = {}
+
+    def type_layout(self, ctype: CardType) -> TypeLayout:
+        return self.spec.type_layout(ctype.id, list(ctype.fields), ctype.title_field)
+
+    def accent(self, card: ResolvedCard, tl: TypeLayout) -> Colour:
+        if tl.accent_by and tl.accent_from:
+            key = card.raw.get(tl.accent_by)
+            table = self.spec.tables.get(tl.accent_from, {})
+            if key in table:
+                return table[key]
+        return tl.colour
+
+    def colour(self, token: str, accent: Colour, base: Colour) -> Colour:
+        """A colour token: '#hex', 'accent', 'colour' (the type's), 'on_accent'/'on_colour' (readable on it), or a named colour."""
+        if HEX.match(token):
+            r, g, b = (int(token[i : i + 2], 16) / 255 for i in (1, 3, 5))
+            return Colour(rgb=(r, g, b))
+        if token == "accent":
+            return accent
+        if token == "colour":
+            return base
+        if token in ("on_accent", "on_colour"):
+            under = accent if token == "on_accent" else base
+            return self.spec.colours["ink"] if under.luminance() > 0.62 else self.spec.colours["paper"]
+        return self.spec.colours.get(token, self.spec.colours["ink"])
+
+    def text_style(self, style: Style, accent: Colour, base: Colour) -> TextStyle:
+        key = (style, accent, base)
+        if key not in self._text_styles:
+            self._text_styles[key] = TextStyle(
+                family=self.family,
+                colour=self.colour(style.colour, accent, base).hex(),
+                label_colour=self.colour(style.label_colour, accent, base).hex(),
+                leading=style.leading,
+                align=style.align,
+                bold=style.bold,
+                italic=style.italic,
+            )
+        return self._text_styles[key]
+
+
+def frame_rect(spec: LayoutSpec, frame: Frame) -> tuple[float, float, float, float]:
+    """(x, y, w, h) in points from the bottom-left; 'fill' runs to the safe margin, or the edge for bands."""
+    edge = 0.0 if frame.kind == "band" else spec.safe
+    w = frame.w if frame.w is not None else spec.width - edge - frame.x
+    h = frame.h if frame.h is not None else spec.height - edge - frame.y
+    return frame.x * mm, (spec.height - frame.y - h) * mm, max(w, 0) * mm, max(h, 0) * mm
+
+
+def layout_card(ctx: Context, card: ResolvedCard, out: Collector) -> CardLayout | None:
+    """Lay out ``card``; problems (text that cannot fit, characters the font lacks) go to ``out``."""
+    spec = ctx.spec
+    ctype = ctx.kit.types[card.type]
+    tl = ctx.type_layout(ctype)
+    accent = ctx.accent(card, tl)
+    boxes = []
+    before = len(out.diagnostics)
+    _check_glyphs(ctx, card, out)
+    for frame in tl.frames:
+        x, y, w, h = frame_rect(spec, frame)
+        style = spec.styles[frame.style]
+        if frame.kind == "band":
+            eps = 0.01
+            boxes.append(FillBox(x, y, w, h, ctx.colour(frame.fill, accent, tl.colour),
+                                 (x < eps, y < eps, x + w > spec.width * mm - eps, y + h > spec.height * mm - eps)))
+        elif frame.kind in ("text", "stack"):
+            names = (frame.field,) if frame.kind == "text" else frame.fields
+            items = tuple(_item(ctype, card, name, frame.kind == "stack") for name in names if name in card.values)
+            if not items:
+                continue
+            tstyle = ctx.text_style(style, accent, tl.colour)
+            try:
+                fitted = fit(items, tstyle, w, h, style.size, max(style.min_size, min(spec.min_font_size, style.size)))
+            except Overflow as over:
+                out.error(
+                    card.field_pos.get(over.field, card.pos),
+                    f"field '{over.field}' does not fit on the card: the text runs {over.overflow_pt / mm:.1f} mm "
+                    f"past its frame even at the minimum size of {over.size:g} pt; shorten it",
+                    card.id,
+                )
+                continue
+            boxes.append(TextBox(x, y + h, w, fitted))
+        elif frame.kind == "form":
+            boxes.extend(_form(ctx, card, ctype, frame, (x, y, w, h), style, accent, tl, out))
+        elif frame.kind == "image":
+            rel = card.values.get(frame.field) if frame.field else frame.file
+            if rel:
+                pos = card.field_pos.get(frame.field, frame.pos) if frame.field else frame.pos
+                boxes.append(ImageBox(x, y, w, h, spec.root / str(rel), pos))
+    if len(out.diagnostics) > before:
+        return None
+    return CardLayout(card.id, spec.width * mm, spec.height * mm, spec.colours["paper"], tuple(boxes))
+
+
+def _item(ctype: CardType, card: ResolvedCard, name: str, labelled: bool) -> Item:
+    fspec = ctype.fields[name]
+    value = card.values[name]
+    label = fspec.label if labelled else None
+    if isinstance(value, list):
+        return Item(name, label, items=tuple(str(v) for v in value))
+    return Item(name, label, text=str(value))
+
+
+def _check_glyphs(ctx: Context, card: ResolvedCard, out: Collector) -> None:
+    for name, value in card.values.items():
+        texts = value if isinstance(value, list) else [value]
+        for text in texts:
+            missing = ctx.family.missing(str(text))
+            if missing:
+                shown = ", ".join(f"'{ch}' (U+{ord(ch):04X})" for ch in missing[:5])
+                out.error(card.field_pos.get(name, card.pos),
+                          f"field '{name}' has characters the font cannot draw: {shown}; remove or replace them",
+                          card.id)
+                return
+
+
+def _form(ctx, card, ctype, frame, rect, style, accent, tl, out):
+    """Writing lines for each entry of ``frame.field`` and tick boxes for ``frame.checks``."""
+    x, y, w, h = rect
+    rows = list(card.values.get(frame.field, []) or [])
+    checks = list(card.values.get(frame.checks, []) or []) if frame.checks else []
+    units = len(rows) + 0.8 * len(checks) + (0.6 if checks else 0)
+    if not units:
+        return []
+    row_h = h / units
+    size = min(style.size, row_h * 0.42)
+    if size < style.min_size:
+        out.error(card.field_pos.get(frame.field, card.pos),
+                  f"field '{frame.field}': {len(rows)} lines and {len(checks)} checks do not fit; "
+                  f"the text would be {size:.1f} pt, below the minimum {style.min_size:g} pt", card.id)
+        return []
+    tstyle = ctx.text_style(style, accent, tl.colour)
+    line_colour = ctx.colour("muted", accent, tl.colour)
+    boxes = []
+    top = y + h
+    for i, row in enumerate(rows):
+        base = top - (i + 1) * row_h + row_h * 0.18
+        label = Item(frame.field, None, text=f"**{row}**")
+        fitted = fit((label,), _labelled(tstyle), w, row_h, size, size)
+        boxes.append(TextBox(x, base + size * 1.25, w, fitted))
+        boxes.append(LineBox(x, base - 1, x + w, base - 1, line_colour, 0.5))
+    ctop = top - len(rows) * row_h - 0.6 * row_h
+    for j, check in enumerate(checks):
+        cy = ctop - (j + 1) * 0.8 * row_h + row_h * 0.2
+        box = size * 0.95
+        boxes.append(SquareBox(x, cy, box, ctx.colour("accent", accent, tl.colour)))
+        fitted = fit((Item(frame.checks, None, text=str(check)),), tstyle, w - box * 1.6, row_h, size, size)
+        boxes.append(TextBox(x + box * 1.6, cy + size * 1.05, w - box * 1.6, fitted))
+    return boxes
+
+
+def _labelled(style: TextStyle) -> TextStyle:
+    from dataclasses import replace
+
+    return replace(style, colour=style.label_colour)

@@ -1,0 +1,402 @@
+"""The layout spec: ``layouts/*.yaml`` read (with ``extends``), checked and turned into plain data.
+
+Everything is millimetres here; the layout and render stages convert to points.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kaartenoptafel.errors import Collector, Pos, did_you_mean, one_of
+from kaartenoptafel.load.checks import check_keys
+from kaartenoptafel.load.yamlfile import Doc, read_yaml
+
+CARD_SIZES = {"poker": (63.0, 88.0), "a7": (74.0, 105.0), "tarot": (70.0, 120.0), "square": (63.0, 63.0),
+              "bridge": (57.0, 88.0), "mini": (44.0, 63.0)}
+TOP_KEYS = ("extends", "card", "fonts", "min_font_size", "colours", "styles", "types", "back")
+CARD_KEYS = ("size", "bleed", "safe", "corner_radius")
+STYLE_KEYS = ("size", "min_size", "bold", "italic", "colour", "leading", "align", "label_colour")
+FRAME_KEYS = ("kind", "at", "field", "fields", "style", "fill", "checks", "file")
+FRAME_KINDS = ("band", "text", "stack", "form", "image")
+TYPE_LAYOUT_KEYS = ("colour", "accent", "frames")
+BACK_KEYS = ("fill", "frame_inset", "show_title", "logo")
+ALIGNS = ("left", "center", "right", "justify")
+HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+@dataclass(frozen=True)
+class Colour:
+    """A colour as written: RGB (0..1) or CMYK (0..1)."""
+
+    rgb: tuple[float, float, float] | None = None
+    cmyk: tuple[float, float, float, float] | None = None
+
+    def hex(self) -> str:
+        r, g, b = self.as_rgb()
+        return "#%02x%02x%02x" % (round(r * 255), round(g * 255), round(b * 255))
+
+    def as_rgb(self) -> tuple[float, float, float]:
+        if self.rgb is not None:
+            return self.rgb
+        c, m, y, k = self.cmyk
+        return ((1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k))
+
+    def luminance(self) -> float:
+        r, g, b = self.as_rgb()
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+@dataclass(frozen=True)
+class Style:
+    size: float = 10.0
+    min_size: float = 8.0
+    bold: bool = False
+    italic: bool = False
+    colour: str = "ink"  # a token (ink, accent, paper, …) or '#hex'
+    leading: float = 1.2
+    align: str = "left"
+    label_colour: str = "accent"
+
+
+@dataclass(frozen=True)
+class Frame:
+    kind: str
+    x: float
+    y: float
+    w: float | None  # None: fill to the safe margin (text) or the card edge (band)
+    h: float | None
+    field: str | None = None
+    fields: tuple[str, ...] = ()
+    style: str = "body"
+    fill: str = "accent"
+    checks: str | None = None
+    file: str | None = None
+    pos: Pos | None = None
+
+
+@dataclass(frozen=True)
+class TypeLayout:
+    colour: Colour
+    accent_by: str | None = None  # a card field whose value picks the accent colour
+    accent_from: str | None = None  # the colour table it picks from (``colours.<name>``)
+    frames: tuple[Frame, ...] = ()
+
+
+@dataclass(frozen=True)
+class BackSpec:
+    fill: str = "colour"
+    frame_inset: float = 4.0
+    show_title: bool = True
+    logo: str | None = None
+
+
+@dataclass(frozen=True)
+class LayoutSpec:
+    width: float
+    height: float
+    bleed: float
+    safe: float
+    corner_radius: float
+    fonts: dict[str, Any]
+    min_font_size: float
+    colours: dict[str, Colour]
+    tables: dict[str, dict[str, Colour]]  # named colour tables, e.g. groups
+    styles: dict[str, Style]
+    types: dict[str, TypeLayout]
+    back: BackSpec
+    root: Path
+    files: tuple[str, ...] = field(default=())
+
+    def type_layout(self, type_id: str, field_names: list[str], title_field: str) -> TypeLayout:
+        """The type's layout, or a plain generic one so a new card type prints without a layout change."""
+        if type_id in self.types:
+            return self.types[type_id]
+        rest = tuple(f for f in field_names if f != title_field)
+        return TypeLayout(
+            colour=Colour(rgb=(0.3, 0.3, 0.3)),
+            frames=(
+                Frame("band", 0, 0, None, 15, fill="accent"),
+                Frame("text", self.safe, self.safe, None, 9, field=title_field, style="title"),
+                Frame("stack", self.safe, 18, None, None, fields=rest, style="body"),
+            ),
+        )
+
+
+def parse_colour(value: Any) -> Colour | None:
+    if isinstance(value, str) and HEX.match(value):
+        return Colour(rgb=tuple(int(value[i : i + 2], 16) / 255 for i in (1, 3, 5)))
+    if isinstance(value, list) and len(value) == 4 and all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 100 for v in value
+    ):
+        return Colour(cmyk=tuple(v / 100 for v in value))
+    return None
+
+
+def _merge(base: Any, over: Any) -> Any:
+    if isinstance(base, dict) and isinstance(over, dict):
+        merged = dict(base)
+        for key, value in over.items():
+            merged[key] = _merge(base.get(key), value) if key in base else value
+        return merged
+    return over
+
+
+class _Located:
+    """Merged layout data that still knows which file and line each value came from."""
+
+    def __init__(self) -> None:
+        self.data: dict = {}
+        self.docs: list[Doc] = []
+
+    def pos(self, *key) -> Pos:
+        for doc in reversed(self.docs):  # the overriding file wins
+            node = doc.data
+            try:
+                for k in key:
+                    node = node[k]
+            except (KeyError, IndexError, TypeError):
+                continue
+            return doc.pos(*key)
+        return self.docs[-1].pos() if self.docs else Pos("layouts")
+
+    def key_pos(self, *key) -> Pos:
+        for doc in reversed(self.docs):
+            if tuple(key) in doc.key_positions:
+                return doc.key_positions[tuple(key)]
+        return self.pos(*key[:-1])
+
+
+def read_layout(root: Path, name: str, out: Collector) -> _Located | None:
+    located = _Located()
+    chain: list[Path] = []
+    layouts_dir = root / "layouts"
+    path = layouts_dir / name
+    if not path.suffix:
+        path = path.with_suffix(".yaml")
+    while True:
+        if path in chain:
+            names = " -> ".join(p.name for p in chain + [path])
+            out.error(located.pos("extends"), f"layouts extend each other in a circle: {names}")
+            return None
+        if not path.is_file():
+            where = located.pos("extends") if located.docs else Pos(f"layouts/{path.name}")
+            known = [p.name for p in layouts_dir.glob("*.yaml")] if layouts_dir.is_dir() else []
+            out.error(where, f"layout file '{path.name}' not found{did_you_mean(path.name, known)}")
+            return None
+        doc, problems = read_yaml(path, root)
+        out.extend(problems)
+        if doc is None:
+            return None
+        if doc.data is None:
+            doc.data = {}
+        if not isinstance(doc.data, dict):
+            out.error(doc.pos(), "a layout file must be a mapping (card:, fonts:, colours:, ...)")
+            return None
+        chain.append(path)
+        located.docs.insert(0, doc)
+        parent = doc.data.get("extends")
+        if parent is None:
+            break
+        if not isinstance(parent, str):
+            out.error(doc.pos("extends"), "'extends' must be the name of another layout file, such as default.yaml")
+            return None
+        path = (path.parent / parent).resolve()
+        try:
+            path.relative_to(layouts_dir.resolve())
+        except ValueError:
+            out.error(doc.pos("extends"), f"'{parent}' is outside the layouts/ folder")
+            return None
+    for doc in located.docs:
+        located.data = _merge(located.data, doc.data)
+    return located
+
+
+def _number(out: Collector, loc: _Located, key: tuple, default: float, low: float, high: float, unit="mm") -> float:
+    node = loc.data
+    for k in key:
+        if not isinstance(node, dict) or k not in node:
+            return default
+        node = node[k]
+    if isinstance(node, bool) or not isinstance(node, (int, float)):
+        out.error(loc.pos(*key), f"'{'.'.join(map(str, key))}' must be a number in {unit}, not {node!r}")
+        return default
+    if not low <= node <= high:
+        out.error(loc.pos(*key), f"'{'.'.join(map(str, key))}' is {node} {unit}; expected {low} to {high} {unit}")
+        return default
+    return float(node)
+
+
+def load_layout(root: Path, name: str = "default.yaml") -> tuple[LayoutSpec | None, list]:
+    """Read ``layouts/<name>`` and everything it extends; returns (spec, problems)."""
+    out = Collector()
+    loc = read_layout(root, name, out)
+    if loc is None:
+        return None, out.diagnostics
+    data = loc.data
+    check_keys(out, data, TOP_KEYS, lambda k: loc.key_pos(k), "the layout")
+    card = data.get("card", {}) or {}
+    if not isinstance(card, dict):
+        out.error(loc.pos("card"), "'card' must be a mapping (size, bleed, safe, corner_radius)")
+        card = {}
+    check_keys(out, card, CARD_KEYS, lambda k: loc.key_pos("card", k), "card")
+    size = card.get("size", "poker")
+    width, height = 63.0, 88.0
+    if isinstance(size, str):
+        if size.lower() in CARD_SIZES:
+            width, height = CARD_SIZES[size.lower()]
+        else:
+            out.error(loc.pos("card", "size"), f"unknown card size '{size}'{did_you_mean(size, CARD_SIZES)}; use one of {one_of(CARD_SIZES)} or [width, height] in mm")
+    elif isinstance(size, list) and len(size) == 2 and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in size):
+        width, height = float(size[0]), float(size[1])
+        for value, what in ((width, "width"), (height, "height")):
+            if not 20 <= value <= 300:
+                out.error(loc.pos("card", "size"), f"card {what} {value} mm is not a card size; expected 20 to 300 mm")
+                width, height = 63.0, 88.0
+    else:
+        out.error(loc.pos("card", "size"), "card size must be a name (poker, a7, tarot, square) or [width, height] in mm")
+    bleed = _number(out, loc, ("card", "bleed"), 3.0, 0, 10)
+    safe = _number(out, loc, ("card", "safe"), 4.0, 0, 30)
+    if safe * 2 >= min(width, height) - 10:
+        out.error(loc.pos("card", "safe"), f"safe margin {safe} mm leaves no room on a {width:g} x {height:g} mm card")
+    radius = _number(out, loc, ("card", "corner_radius"), 3.0, 0, 20)
+    min_font = _number(out, loc, ("min_font_size",), 8.0, 5, 40, unit="pt")
+
+    colours: dict[str, Colour] = {}
+    tables: dict[str, dict[str, Colour]] = {}
+    raw_colours = data.get("colours", {}) or {}
+    if not isinstance(raw_colours, dict):
+        out.error(loc.pos("colours"), "'colours' must be a mapping of name: colour")
+        raw_colours = {}
+    for cname, value in raw_colours.items():
+        if isinstance(value, dict):
+            tables[cname] = {}
+            for k, v in value.items():
+                c = parse_colour(v)
+                if c is None:
+                    out.error(loc.pos("colours", cname, k), f"colour {v!r} is not '#rrggbb' or [c, m, y, k]")
+                else:
+                    tables[cname][str(k)] = c
+            continue
+        c = parse_colour(value)
+        if c is None:
+            out.error(loc.pos("colours", cname), f"colour {value!r} is not '#rrggbb' or [c, m, y, k] (0-100)")
+        else:
+            colours[cname] = c
+    colours.setdefault("ink", Colour(rgb=(0.11, 0.11, 0.1)))
+    colours.setdefault("paper", Colour(rgb=(1, 1, 1)))
+
+    styles: dict[str, Style] = {}
+    for sname, raw in (data.get("styles", {}) or {}).items():
+        if not isinstance(raw, dict):
+            out.error(loc.pos("styles", sname), f"style '{sname}' must be a mapping such as {{size: 10}}")
+            continue
+        check_keys(out, raw, STYLE_KEYS, lambda k, s=sname: loc.key_pos("styles", s, k), f"style '{sname}'")
+        size = _number(out, loc, ("styles", sname, "size"), 10, 4, 200, unit="pt")
+        min_size = _number(out, loc, ("styles", sname, "min_size"), min(size, min_font), 4, 200, unit="pt")
+        align = raw.get("align", "left")
+        if align not in ALIGNS:
+            out.error(loc.pos("styles", sname, "align"), f"align '{align}' is not one of {one_of(ALIGNS)}")
+            align = "left"
+        for token_key in ("colour", "label_colour"):
+            token = raw.get(token_key)
+            if token is not None and not (isinstance(token, str) and (HEX.match(token) or token in colours or token in ("accent", "colour", "on_accent", "on_colour"))):
+                out.error(loc.pos("styles", sname, token_key), f"colour {token!r} is not '#rrggbb', 'accent' or one of {one_of(colours)}")
+        styles[sname] = Style(
+            size=size,
+            min_size=min(min_size, size),
+            bold=bool(raw.get("bold", False)),
+            italic=bool(raw.get("italic", False)),
+            colour=str(raw.get("colour", "ink")),
+            leading=_number(out, loc, ("styles", sname, "leading"), 1.2, 0.8, 3, unit="x"),
+            align=align,
+            label_colour=str(raw.get("label_colour", "accent")),
+        )
+    for needed in ("title", "caption", "body", "back", "back_small"):
+        styles.setdefault(needed, Style())
+
+    types: dict[str, TypeLayout] = {}
+    for tid, raw in (data.get("types", {}) or {}).items():
+        if not isinstance(raw, dict):
+            out.error(loc.pos("types", tid), f"the layout of type '{tid}' must be a mapping (colour, frames)")
+            continue
+        check_keys(out, raw, TYPE_LAYOUT_KEYS, lambda k, t=tid: loc.key_pos("types", t, k), f"the layout of '{tid}'")
+        colour = parse_colour(raw.get("colour", "#4d4d4d"))
+        if colour is None:
+            out.error(loc.pos("types", tid, "colour"), f"colour {raw.get('colour')!r} is not '#rrggbb' or [c, m, y, k]")
+            colour = Colour(rgb=(0.3, 0.3, 0.3))
+        accent_by = accent_from = None
+        accent = raw.get("accent")
+        if isinstance(accent, dict):
+            accent_by, accent_from = accent.get("by"), accent.get("from")
+            if accent_from not in tables:
+                out.error(loc.pos("types", tid, "accent"), f"accent table '{accent_from}' is not under colours{did_you_mean(str(accent_from), tables)}")
+                accent_by = accent_from = None
+        elif accent is not None:
+            out.error(loc.pos("types", tid, "accent"), "accent must be {by: <field>, from: <colour table>}")
+        frames = []
+        for i, fraw in enumerate(raw.get("frames", []) or []):
+            frame = _parse_frame(out, loc, ("types", tid, "frames", i), fraw, styles, width, height)
+            if frame:
+                frames.append(frame)
+        types[str(tid)] = TypeLayout(colour=colour, accent_by=accent_by, accent_from=accent_from, frames=tuple(frames))
+
+    back_raw = data.get("back", {}) or {}
+    check_keys(out, back_raw, BACK_KEYS, lambda k: loc.key_pos("back", k), "back")
+    logo = back_raw.get("logo")
+    back = BackSpec(
+        fill=str(back_raw.get("fill", "colour")),
+        frame_inset=_number(out, loc, ("back", "frame_inset"), 4, 0, 30),
+        show_title=bool(back_raw.get("show_title", True)),
+        logo=str(logo) if logo else None,
+    )
+    fonts = data.get("fonts", {"family": "AtkinsonHyperlegibleNext"})
+    if not isinstance(fonts, dict):
+        out.error(loc.pos("fonts"), "'fonts' must be a mapping: {family: NAME} or {regular: file.ttf, bold: ...}")
+        fonts = {"family": "AtkinsonHyperlegibleNext"}
+    spec = LayoutSpec(
+        width=width, height=height, bleed=bleed, safe=safe, corner_radius=radius,
+        fonts={**fonts, "_pos": {k: loc.pos("fonts", k) for k in fonts}},
+        min_font_size=min_font, colours=colours, tables=tables, styles=styles, types=types, back=back, root=root,
+        files=tuple(d.path for d in loc.docs),
+    )
+    return (None if out else spec), out.diagnostics
+
+
+def _parse_frame(out, loc, key, raw, styles, width, height) -> Frame | None:
+    if not isinstance(raw, dict):
+        out.error(loc.pos(*key), "a frame must be a mapping such as {kind: text, field: titel, at: [4, 4, fill, 9]}")
+        return None
+    check_keys(out, raw, FRAME_KEYS, lambda k: loc.key_pos(*key, k), "a frame")
+    kind = raw.get("kind")
+    if kind not in FRAME_KINDS:
+        out.error(loc.pos(*key, "kind") if "kind" in raw else loc.pos(*key), f"frame kind {kind!r} is not one of {one_of(FRAME_KINDS)}")
+        return None
+    at = raw.get("at")
+    if not (isinstance(at, list) and len(at) == 4):
+        out.error(loc.pos(*key, "at") if "at" in raw else loc.pos(*key), "'at' must be [x, y, width, height] in mm (width/height may be 'fill')")
+        return None
+    values = []
+    for i, v in enumerate(at):
+        if i >= 2 and v == "fill":
+            values.append(None)
+        elif isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= max(width, height):
+            values.append(float(v))
+        else:
+            out.error(loc.pos(*key, "at"), f"'at' value {v!r} must be a number of mm inside the card" + (" or 'fill'" if i >= 2 else ""))
+            return None
+    style = raw.get("style", "body")
+    if style not in styles:
+        out.error(loc.pos(*key, "style"), f"unknown style '{style}'{did_you_mean(str(style), styles)}; expected one of {one_of(styles)}")
+        return None
+    fields = raw.get("fields", [])
+    if not isinstance(fields, list):
+        out.error(loc.pos(*key, "fields"), "'fields' must be a list of field names")
+        fields = []
+    return Frame(
+        kind=kind, x=values[0], y=values[1], w=values[2], h=values[3],
+        field=raw.get("field"), fields=tuple(str(f) for f in fields), style=str(style),
+        fill=str(raw.get("fill", "accent")), checks=raw.get("checks"), file=raw.get("file"), pos=loc.pos(*key),
+    )

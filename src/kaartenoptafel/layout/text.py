@@ -1,0 +1,143 @@
+"""Text that fits: light markup to reportlab paragraphs, Dutch hyphenation, shrink-to-fit by bisection.
+
+Nothing is ever clipped: when text does not fit at the minimum size, :class:`Overflow` says which
+field crosses the frame's bottom and by how much.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from xml.sax.saxutils import escape
+
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Flowable, Paragraph
+
+from kaartenoptafel.render.fonts import FontFamily
+
+ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
+_BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
+_ITALIC = re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", re.S)
+
+
+def to_markup(text: str) -> str:
+    """``**bold**``, ``*italic*`` and line breaks to reportlab's paragraph markup; everything else escaped."""
+    out = escape(str(text))
+    out = _BOLD.sub(r"<b>\1</b>", out)
+    out = _ITALIC.sub(r"<i>\1</i>", out)
+    return out.strip().replace("\n", "<br/>")
+
+
+@dataclass(frozen=True)
+class TextStyle:
+    """A paragraph look at size 1: the fitter scales it."""
+
+    family: FontFamily
+    colour: str  # '#rrggbb'
+    label_colour: str
+    leading: float = 1.2
+    align: str = "left"
+    bold: bool = False
+    italic: bool = False
+
+
+@lru_cache(maxsize=4096)
+def paragraph_style(style: TextStyle, size: float, indent: float = 0.0) -> ParagraphStyle:
+    return ParagraphStyle(
+        name=f"s{size}",
+        fontName=style.family.face(style.bold, style.italic),
+        fontSize=size,
+        leading=size * style.leading,
+        textColor=style.colour,
+        alignment=ALIGN[style.align],
+        leftIndent=indent,
+        bulletIndent=0,
+        bulletFontName=style.family.regular,
+        bulletFontSize=size,
+        hyphenationLang="nl_NL",
+        embeddedHyphenation=1,
+        uriWasteReduce=0.3,
+        splitLongWords=1,
+    )
+
+
+@dataclass(frozen=True)
+class Item:
+    """One field's text in a stack: a label, and either a text or a list of bullet items."""
+
+    field: str
+    label: str | None
+    text: str | None = None
+    items: tuple[str, ...] = ()
+
+
+def build_item(item: Item, style: TextStyle, size: float) -> list[Flowable]:
+    ps = paragraph_style(style, size)
+    label = ""
+    if item.label:
+        label = f'<font color="{style.label_colour}"><b>{escape(item.label)}</b></font>'
+    if item.text is not None:
+        if label:
+            return [Paragraph(f"{label}: {to_markup(item.text)}", ps)]
+        return [Paragraph(to_markup(item.text), ps)]
+    flows: list[Flowable] = []
+    if label:
+        flows.append(Paragraph(label, ps))
+    bullet = paragraph_style(style, size, indent=size * 0.85)
+    for entry in item.items:
+        flows.append(Paragraph(to_markup(entry), bullet, bulletText="•"))
+    return flows
+
+
+class Overflow(Exception):
+    def __init__(self, field: str, overflow_pt: float, size: float):
+        self.field, self.overflow_pt, self.size = field, overflow_pt, size
+        super().__init__(f"{field} overflows by {overflow_pt:.1f} pt at {size} pt")
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """A stack laid out at one size: each flowable with its wrapped height, top to bottom."""
+
+    size: float
+    flowables: tuple[tuple[Flowable, float, float], ...]  # (flowable, height, space before)
+    height: float
+
+
+def _lay(items: tuple[Item, ...], style: TextStyle, size: float, width: float) -> tuple[Fitted, list[tuple[str, float]]]:
+    flows = []
+    bottoms = []
+    y = 0.0
+    gap = size * 0.32
+    for n, item in enumerate(items):
+        for k, flow in enumerate(build_item(item, style, size)):
+            _, h = flow.wrap(width, 1e6)
+            space = gap if (n and k == 0) else (size * 0.1 if k else 0.0)
+            y += space + h
+            flows.append((flow, h, space))
+        bottoms.append((item.field, y))
+    return Fitted(size, tuple(flows), y), bottoms
+
+
+def fit(items: tuple[Item, ...], style: TextStyle, width: float, height: float, max_size: float,
+        min_size: float) -> Fitted:
+    """The largest size in [min_size, max_size] (0.1 pt steps) at which ``items`` fit ``height``."""
+    fitted, _ = _lay(items, style, max_size, width)
+    if fitted.height <= height:
+        return fitted
+    smallest, bottoms = _lay(items, style, min_size, width)
+    if smallest.height > height:
+        field = next((f for f, bottom in bottoms if bottom > height + 0.01), items[-1].field)
+        raise Overflow(field, smallest.height - height, min_size)
+    lo, hi = min_size, max_size  # lo fits, hi does not
+    best = smallest
+    while hi - lo > 0.1:
+        mid = round((lo + hi) / 2, 2)
+        trial, _ = _lay(items, style, mid, width)
+        if trial.height <= height:
+            lo, best = mid, trial
+        else:
+            hi = mid
+    return best

@@ -1,0 +1,102 @@
+"""Small typed checks shared by every validator: each reports a located, plain-language error."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from kaartenoptafel.errors import Collector, Pos, did_you_mean, one_of
+
+SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+_VARIABLE = re.compile(r"\{([^{}]*)\}")
+
+TYPE_NAMES = {
+    str: "a text",
+    int: "a whole number",
+    bool: "true or false",
+    list: "a list",
+    dict: "a mapping (key: value lines)",
+}
+
+
+def describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"'{str(value).lower()}'"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text '{value[:30]}'" + ("…" if len(value) > 30 else "")
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def is_type(value: Any, expected: type) -> bool:
+    if expected is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if expected is str:
+        return isinstance(value, str)
+    return isinstance(value, expected)
+
+
+def expect(out: Collector, value: Any, expected: type, pos: Pos, what: str, card: str | None = None) -> bool:
+    if is_type(value, expected):
+        return True
+    if expected is str and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return True  # a number where text is expected is fine (it prints as written)
+    out.error(pos, f"{what} must be {TYPE_NAMES[expected]}, not {describe(value)}", card)
+    return False
+
+
+def check_keys(out: Collector, data: dict, allowed, key_pos, what: str, card: str | None = None) -> None:
+    """Report every key of ``data`` that is not in ``allowed``, with a did-you-mean."""
+    for key in data:
+        if key not in allowed:
+            out.error(
+                key_pos(key),
+                f"unknown key '{key}' in {what}{did_you_mean(str(key), allowed)}; expected one of {one_of(allowed)}",
+                card,
+            )
+
+
+def variables_in(text: str) -> list[str]:
+    """The ``{name}`` variables a text uses (``{{`` and ``}}`` are literal braces)."""
+    return _VARIABLE.findall(text.replace("{{", "").replace("}}", ""))
+
+
+def fill(text: str, variables: dict[str, str]) -> str:
+    """Replace ``{name}`` by its value; unknown names stay (validation reports them first)."""
+    def sub(match: re.Match) -> str:
+        return str(variables.get(match.group(1), match.group(0)))
+
+    parts = text.split("{{")
+    return "{".join(
+        "}".join(_VARIABLE.sub(sub, piece) for piece in part.split("}}")) for part in parts
+    )
+
+
+def check_variables(out: Collector, text: str, variables: dict, pos: Pos, card: str | None = None) -> None:
+    for name in variables_in(text):
+        if name not in variables:
+            out.error(
+                pos,
+                f"unknown variable '{{{name}}}'{did_you_mean(name, variables)}; "
+                f"known variables: {one_of(variables) or 'none'} (set them in game.yaml under 'variables')",
+                card,
+            )
+
+
+def walk_strings(value: Any, key: tuple = ()):
+    """Yield (key path, text) for every string inside nested lists and mappings."""
+    if isinstance(value, str):
+        yield key, value
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from walk_strings(item, key + (i,))
+    elif isinstance(value, dict):
+        for k, item in value.items():
+            yield from walk_strings(item, key + (k,))

@@ -1,0 +1,463 @@
+"""Load a project folder (``cards/`` and ``layouts/``) into a validated :class:`Kit`.
+
+Every problem in every file is collected and raised together as one :class:`ContentError`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kaartenoptafel.errors import Collector, Pos, did_you_mean, one_of
+from kaartenoptafel.load.checks import SLUG, check_keys, check_variables, expect, fill, walk_strings
+from kaartenoptafel.load.model import (
+    FIELD_KINDS,
+    RESERVED_CARD_KEYS,
+    Card,
+    CardType,
+    FieldSpec,
+    Game,
+    Kit,
+    Section,
+)
+from kaartenoptafel.load.yamlfile import Doc, read_yaml
+
+MAX_CARDS = 20_000  # a safety limit; the benchmark's largest deck is 10,000
+GAME_KEYS = ("title", "subtitle", "language", "players_per_table", "tables", "duration", "variables", "groups")
+TYPE_KEYS = ("name", "plural", "title_field", "fields", "back")
+FIELD_KEYS = ("kind", "label", "required", "max", "min", "max_items", "choices")
+SECTION_KEYS = ("cards", "guide", "board", "labels")  # top-level keys of other files in cards/
+
+
+@dataclass
+class RawCard:
+    """A card entry before validation, with the position of each of its keys and values.
+
+    Region overlays patch RawCards, so a changed field keeps the overlay's own position.
+    """
+
+    data: dict
+    pos: Pos
+    key_pos: dict[str, Pos] = field(default_factory=dict)
+    value_pos: dict[str, Pos] = field(default_factory=dict)
+    item_pos: dict[tuple, Pos] = field(default_factory=dict)
+
+    @classmethod
+    def from_doc(cls, doc: Doc, key: tuple) -> "RawCard":
+        data = doc.data
+        for k in key:
+            data = data[k]
+        raw = cls(dict(data), doc.pos(*key))
+        for name in data:
+            raw.key_pos[name] = doc.key_pos(*key, name)
+            raw.value_pos[name] = doc.pos(*key, name)
+            if isinstance(data[name], list):
+                for i in range(len(data[name])):
+                    raw.item_pos[(name, i)] = doc.pos(*key, name, i)
+        return raw
+
+    @property
+    def id(self) -> str | None:
+        value = self.data.get("id")
+        return value if isinstance(value, str) else None
+
+    def at(self, name: str, index: int | None = None) -> Pos:
+        if index is not None and (name, index) in self.item_pos:
+            return self.item_pos[(name, index)]
+        return self.value_pos.get(name, self.pos)
+
+
+def default_kit_root() -> Path:
+    """The default kit shipped with the package (wheel) or, in a source checkout, the repository root."""
+    here = Path(__file__).resolve().parent.parent
+    packaged = here / "kit"
+    if (packaged / "cards" / "game.yaml").is_file():
+        return packaged
+    return here.parent.parent
+
+
+def is_project(root: Path) -> bool:
+    return (root / "cards" / "game.yaml").is_file()
+
+
+@dataclass
+class Sources:
+    """Every YAML document of a project, read but not yet validated."""
+
+    root: Path
+    game: Doc | None
+    types: Doc | None
+    others: list[Doc]
+    files: list[str]
+
+
+def read_sources(root: Path, out: Collector) -> Sources:
+    cards_dir = root / "cards"
+    files: list[str] = []
+
+    def read(path: Path) -> Doc | None:
+        doc, problems = read_yaml(path, root)
+        files.append(str(path))
+        out.extend(problems)
+        return doc
+
+    game = read(cards_dir / "game.yaml")
+    types_path = cards_dir / "types.yaml"
+    types = read(types_path) if types_path.exists() else None
+    if not types_path.exists():
+        out.error(Pos("cards/types.yaml"), "file is missing: it declares the card types and their fields")
+    others = []
+    for path in sorted(cards_dir.glob("*.yaml")) + sorted(cards_dir.glob("*.yml")):
+        if path.name in ("game.yaml", "types.yaml"):
+            continue
+        doc = read(path)
+        if doc is not None:
+            others.append(doc)
+    return Sources(root, game, types, others, files)
+
+
+def load_project(root: Path, region: str | None = None) -> Kit:
+    """Read and validate the project at ``root``; raises ContentError listing every problem."""
+    out = Collector()
+    src = read_sources(root, out)
+    game = parse_game(src.game, out) if src.game is not None else None
+    types = parse_types(src.types, game, out) if src.types is not None else {}
+    raw_cards, sections = collect_entries(src.others, out)
+    if region is not None:
+        from kaartenoptafel.resolve.overlay import apply_overlays  # regions: issue 6
+
+        game, raw_cards, sections = apply_overlays(root, region, game, raw_cards, sections, out)
+    if game is None:
+        out.raise_if_any()
+    cards = validate_cards(raw_cards, types, game, out) if types else []
+    for section in sections.values():
+        if section.name == "labels":
+            continue  # labels carry placeholders such as {n} that the products fill in
+        for key, text in walk_strings(section.data):
+            check_variables(out, text, game.variables, section.doc.pos(*section.key, *key))
+    out.raise_if_any()
+    return Kit(root, game, types, tuple(cards), sections, tuple(src.files))
+
+
+# -- game.yaml ---------------------------------------------------------------------------------
+
+
+def parse_game(doc: Doc, out: Collector) -> Game | None:
+    data = doc.data
+    if not isinstance(data, dict):
+        out.error(doc.pos(), "game.yaml must be a mapping with title, subtitle, language, ... (see the README)")
+        return None
+    check_keys(out, data, GAME_KEYS, lambda k: doc.key_pos(k), "game.yaml")
+    for key in ("title", "language", "tables", "duration"):
+        if key not in data:
+            out.error(doc.pos(), f"game.yaml is missing '{key}'")
+
+    def text(key, default=""):
+        value = data.get(key, default)
+        return str(value) if expect(out, value, str, doc.pos(key), f"'{key}'") else default
+
+    def number(key, default, lowest=1):
+        value = data.get(key, default)
+        if expect(out, value, int, doc.pos(key), f"'{key}'"):
+            if value < lowest:
+                out.error(doc.pos(key), f"'{key}' must be at least {lowest}, not {value}")
+                return default
+            return value
+        return default
+
+    players = data.get("players_per_table", {"min": 4, "max": 6})
+    pmin, pmax = 4, 6
+    if isinstance(players, int) and not isinstance(players, bool) and players > 0:
+        pmin = pmax = players
+    elif isinstance(players, dict):
+        check_keys(out, players, ("min", "max"), lambda k: doc.key_pos("players_per_table", k), "players_per_table")
+        pmin, pmax = players.get("min", 4), players.get("max", 6)
+        for name, value in (("min", pmin), ("max", pmax)):
+            if not (isinstance(value, int) and not isinstance(value, bool) and value > 0):
+                out.error(doc.pos("players_per_table", name), f"players_per_table {name} must be a whole number above 0")
+                pmin, pmax = 4, 6
+        if pmin > pmax:
+            out.error(doc.pos("players_per_table"), f"players_per_table: min ({pmin}) is larger than max ({pmax})")
+    else:
+        out.error(doc.pos("players_per_table"), "players_per_table must be a number or {min: N, max: N}")
+
+    variables = _string_map(out, doc, data, "variables")
+    groups = _string_map(out, doc, data, "groups")
+    for gid in groups:
+        if not SLUG.match(str(gid)):
+            out.error(doc.key_pos("groups", gid), f"group id '{gid}' must be lowercase letters, digits and '-'")
+    return Game(
+        title=text("title", "Kaarten op Tafel"),
+        subtitle=text("subtitle"),
+        language=text("language", "nl"),
+        players_min=pmin,
+        players_max=pmax,
+        tables=number("tables", 1),
+        duration=number("duration", 75),
+        variables=variables,
+        groups=groups,
+        pos=doc.pos(),
+    )
+
+
+def _string_map(out: Collector, doc: Doc, data: dict, key: str) -> dict[str, str]:
+    value = data.get(key, {})
+    if value is None:
+        return {}
+    if not expect(out, value, dict, doc.pos(key), f"'{key}'"):
+        return {}
+    result = {}
+    for name, item in value.items():
+        if expect(out, item, str, doc.pos(key, name), f"{key} '{name}'"):
+            result[str(name)] = str(item)
+    return result
+
+
+# -- types.yaml --------------------------------------------------------------------------------
+
+
+def parse_types(doc: Doc, game: Game | None, out: Collector) -> dict[str, CardType]:
+    data = doc.data
+    if not isinstance(data, dict) or not isinstance(data.get("types"), dict):
+        out.error(doc.pos(), "types.yaml must have a 'types:' mapping of card types")
+        return {}
+    check_keys(out, data, ("types",), lambda k: doc.key_pos(k), "types.yaml")
+    types: dict[str, CardType] = {}
+    for tid, spec in data["types"].items():
+        where = ("types", tid)
+        if not SLUG.match(str(tid)):
+            out.error(doc.key_pos(*where), f"type id '{tid}' must be lowercase letters, digits and '-'")
+        if not expect(out, spec, dict, doc.pos(*where), f"type '{tid}'"):
+            continue
+        check_keys(out, spec, TYPE_KEYS, lambda k, w=where: doc.key_pos(*w, k), f"type '{tid}'")
+        fields: dict[str, FieldSpec] = {}
+        raw_fields = spec.get("fields")
+        if not isinstance(raw_fields, dict) or not raw_fields:
+            out.error(doc.pos(*where), f"type '{tid}' needs 'fields:', a mapping of field name to its spec")
+            raw_fields = {}
+        for fname, fspec in raw_fields.items():
+            fwhere = where + ("fields", fname)
+            if fname in RESERVED_CARD_KEYS:
+                out.error(doc.key_pos(*fwhere), f"field name '{fname}' is reserved for every card; choose another name")
+                continue
+            parsed = _parse_field(str(fname), fspec, doc, fwhere, game, out)
+            if parsed:
+                fields[str(fname)] = parsed
+        title_field = spec.get("title_field", "titel")
+        if fields and title_field not in fields:
+            out.error(
+                doc.pos(*where, "title_field") if "title_field" in spec else doc.pos(*where),
+                f"type '{tid}': title_field '{title_field}' is not one of its fields{did_you_mean(str(title_field), fields)}",
+            )
+        back = spec.get("back", {})
+        back_text = str(spec.get("name", tid))
+        if isinstance(back, dict):
+            check_keys(out, back, ("text",), lambda k, w=where: doc.key_pos(*w, "back", k), f"the back of '{tid}'")
+            back_text = str(back.get("text", back_text))
+        else:
+            out.error(doc.pos(*where, "back"), "'back' must be a mapping such as {text: Rol}")
+        name = str(spec.get("name", tid))
+        types[str(tid)] = CardType(
+            id=str(tid),
+            name=name,
+            plural=str(spec.get("plural", name)),
+            title_field=str(title_field),
+            fields=fields,
+            back_text=back_text,
+            pos=doc.pos(*where),
+        )
+    return types
+
+
+def _parse_field(name: str, spec: Any, doc: Doc, where: tuple, game: Game | None, out: Collector) -> FieldSpec | None:
+    if not isinstance(spec, dict):
+        out.error(doc.pos(*where), f"field '{name}' must be a mapping such as {{kind: text, required: true, max: 120}}")
+        return None
+    check_keys(out, spec, FIELD_KEYS, lambda k: doc.key_pos(*where, k), f"field '{name}'")
+    kind = spec.get("kind", "text")
+    if kind not in FIELD_KINDS:
+        out.error(doc.pos(*where, "kind"), f"field '{name}': unknown kind '{kind}'{did_you_mean(str(kind), FIELD_KINDS)}; expected one of {one_of(FIELD_KINDS)}")
+        return None
+    numbers = {}
+    for key in ("max", "min", "max_items"):
+        value = spec.get(key)
+        if value is not None and expect(out, value, int, doc.pos(*where, key), f"field '{name}': '{key}'"):
+            if key != "min" and value < 1:
+                out.error(doc.pos(*where, key), f"field '{name}': '{key}' must be at least 1")
+            else:
+                numbers[key] = value
+    required = spec.get("required", False)
+    if not isinstance(required, bool):
+        out.error(doc.pos(*where, "required"), f"field '{name}': 'required' must be true or false")
+        required = False
+    choices = None
+    if kind == "choice":
+        raw = spec.get("choices")
+        if raw == "groups":
+            choices = tuple(game.groups) if game else ()
+        elif isinstance(raw, list) and raw:
+            choices = tuple(str(c) for c in raw)
+        else:
+            out.error(doc.pos(*where), f"field '{name}' of kind choice needs 'choices': a list, or 'groups'")
+            return None
+    return FieldSpec(
+        name=name,
+        kind=kind,
+        label=str(spec.get("label", name)),
+        required=required,
+        choices=choices,
+        pos=doc.pos(*where),
+        **numbers,
+    )
+
+
+# -- card files --------------------------------------------------------------------------------
+
+
+def collect_entries(docs: list[Doc], out: Collector) -> tuple[list[RawCard], dict[str, Section]]:
+    raw_cards: list[RawCard] = []
+    sections: dict[str, Section] = {}
+    for doc in docs:
+        if doc.data is None:
+            out.error(doc.pos(), "file is empty; expected 'cards:' with a list of cards")
+            continue
+        if not isinstance(doc.data, dict):
+            out.error(doc.pos(), f"expected a mapping with 'cards:' (a list of cards), not {type(doc.data).__name__}")
+            continue
+        check_keys(out, doc.data, SECTION_KEYS, lambda k, d=doc: d.key_pos(k), doc.path)
+        for key, value in doc.data.items():
+            if key == "cards":
+                if not isinstance(value, list):
+                    out.error(doc.pos("cards"), "'cards' must be a list: each card starts with '- id: ...'")
+                    continue
+                for i, entry in enumerate(value):
+                    if not isinstance(entry, dict):
+                        out.error(doc.pos("cards", i), "each card must be a mapping starting with '- id: ...'")
+                        continue
+                    raw_cards.append(RawCard.from_doc(doc, ("cards", i)))
+            elif key in SECTION_KEYS:
+                if key in sections:
+                    first = sections[key].doc.key_pos(key)
+                    out.error(doc.key_pos(key), f"'{key}' is also defined in {first}; keep one")
+                    continue
+                sections[key] = Section(key, value, doc, (key,))
+    if len(raw_cards) > MAX_CARDS:
+        out.error(docs[0].pos(), f"{len(raw_cards)} cards; the limit is {MAX_CARDS}")
+    return raw_cards, sections
+
+
+def validate_cards(raw_cards: list[RawCard], types: dict[str, CardType], game: Game, out: Collector) -> list[Card]:
+    cards: list[Card] = []
+    seen: dict[str, Pos] = {}
+    for raw in raw_cards:
+        card = _validate_card(raw, types, game, out)
+        if card is None:
+            continue
+        if card.id in seen:
+            out.error(raw.at("id"), f"duplicate id '{card.id}'; it is already used at {seen[card.id]}", card.id)
+            continue
+        seen[card.id] = raw.at("id")
+        cards.append(card)
+    return cards
+
+
+def _validate_card(raw: RawCard, types: dict[str, CardType], game: Game, out: Collector) -> Card | None:
+    data = raw.data
+    cid = data.get("id")
+    if cid is None:
+        out.error(raw.pos, "card has no 'id' (a unique name such as 'uwv' or 'senior-digid')")
+        return None
+    if not isinstance(cid, str) or not SLUG.match(cid):
+        out.error(raw.at("id"), f"id {cid!r} must be lowercase letters, digits and '-' (like 'sociaal-wijkteam')")
+        return None
+    tid = data.get("type")
+    if tid not in types:
+        if tid is None:
+            out.error(raw.pos, f"card has no 'type'; expected one of {one_of(types)}", cid)
+        else:
+            out.error(raw.at("type"), f"unknown type '{tid}'{did_you_mean(str(tid), types)}; expected one of {one_of(types)}", cid)
+        return None
+    ctype = types[tid]
+    ok = True
+    allowed = list(RESERVED_CARD_KEYS) + list(ctype.fields)
+    before = len(out.diagnostics)
+    check_keys(out, data, allowed, lambda k: raw.key_pos.get(k, raw.pos), f"a '{tid}' card", cid)
+    count = data.get("count", 1)
+    if not (isinstance(count, int) and not isinstance(count, bool)) or count < 1:
+        out.error(raw.at("count"), f"count must be a whole number of 1 or more (copies to print), not {count!r}", cid)
+        count = 1
+    tags = data.get("tags", [])
+    if tags is None:
+        tags = []
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        out.error(raw.at("tags"), "tags must be a list of words, such as [digitaal, senioren]", cid)
+        tags = []
+    fields: dict[str, Any] = {}
+    for fname, spec in ctype.fields.items():
+        if fname not in data or data[fname] is None or data[fname] == "":
+            if spec.required:
+                out.error(raw.pos, f"missing required field '{fname}' ({spec.label}) for a '{tid}' card", cid)
+            continue
+        value = _check_value(out, spec, data[fname], raw, fname, game, cid)
+        if value is not None:
+            fields[fname] = value
+    ok = len(out.diagnostics) == before
+    if not ok:
+        return None
+    return Card(
+        id=cid,
+        type=tid,
+        fields=fields,
+        count=count,
+        tags=tuple(tags),
+        pos=raw.pos,
+        field_pos={name: raw.at(name) for name in data},
+    )
+
+
+def _check_value(out: Collector, spec: FieldSpec, value: Any, raw: RawCard, fname: str, game: Game, cid: str):
+    pos = raw.at(fname)
+    what = f"field '{fname}'"
+    if spec.kind in ("text", "image"):
+        if not expect(out, value, str, pos, what, cid):
+            return None
+        value = str(value)
+        check_variables(out, value, game.variables, pos, cid)
+        _check_length(out, spec, fill(value, game.variables), pos, what, cid)
+        return value
+    if spec.kind == "number":
+        if not expect(out, value, int, pos, what, cid):
+            return None
+        if spec.max is not None and value > spec.max:
+            out.error(pos, f"{what} is {value}; the maximum is {spec.max}", cid)
+        if spec.min is not None and value < spec.min:
+            out.error(pos, f"{what} is {value}; the minimum is {spec.min}", cid)
+        return value
+    if spec.kind == "choice":
+        if str(value) not in (spec.choices or ()):
+            out.error(pos, f"{what}: '{value}' is not allowed{did_you_mean(str(value), spec.choices or ())}; expected one of {one_of(spec.choices or ())}", cid)
+            return None
+        return str(value)
+    if spec.kind == "list":
+        if isinstance(value, str):
+            value = [value]
+        if not expect(out, value, list, pos, what, cid):
+            return None
+        if spec.max_items is not None and len(value) > spec.max_items:
+            out.error(pos, f"{what} has {len(value)} items; the maximum is {spec.max_items}", cid)
+        items = []
+        for i, item in enumerate(value):
+            ipos = raw.at(fname, i)
+            if not expect(out, item, str, ipos, f"item {i + 1} of {what}", cid):
+                continue
+            check_variables(out, str(item), game.variables, ipos, cid)
+            _check_length(out, spec, fill(str(item), game.variables), ipos, f"item {i + 1} of {what}", cid)
+            items.append(str(item))
+        return items
+    return value
+
+
+def _check_length(out: Collector, spec: FieldSpec, text: str, pos: Pos, what: str, cid: str) -> None:
+    if spec.max is not None and len(text) > spec.max:
+        out.error(pos, f"{what} is {len(text)} characters; the maximum is {spec.max} (shorten it by {len(text) - spec.max})", cid)

@@ -1,0 +1,93 @@
+"""The validated content model: plain, frozen data that every product reads.
+
+Nothing here knows about YAML or PDF; each value that came from a file keeps its ``Pos`` so that
+later stages (text fitting, images) can still point an editor at the right line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kaartenoptafel.errors import Pos
+
+FIELD_KINDS = ("text", "list", "number", "image", "choice")
+RESERVED_CARD_KEYS = ("id", "type", "count", "tags")
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    kind: str
+    label: str
+    required: bool = False
+    max: int | None = None  # characters (text, list items) or the highest number
+    min: int | None = None  # the lowest number
+    max_items: int | None = None
+    choices: tuple[str, ...] | None = None
+    pos: Pos | None = None
+
+
+@dataclass(frozen=True)
+class CardType:
+    id: str
+    name: str
+    plural: str
+    title_field: str
+    fields: dict[str, FieldSpec]
+    back_text: str
+    pos: Pos | None = None
+
+
+@dataclass(frozen=True)
+class Card:
+    id: str
+    type: str
+    fields: dict[str, Any]
+    count: int = 1
+    tags: tuple[str, ...] = ()
+    pos: Pos | None = None
+    field_pos: dict[str, Pos] = field(default_factory=dict, compare=False)
+
+    def title(self, types: dict[str, CardType]) -> str:
+        return str(self.fields.get(types[self.type].title_field, self.id))
+
+
+@dataclass(frozen=True)
+class Game:
+    title: str
+    subtitle: str
+    language: str
+    players_min: int
+    players_max: int
+    tables: int
+    duration: int
+    variables: dict[str, str]
+    groups: dict[str, str]  # role group id -> name shown
+    pos: Pos | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    """A product's own content (``guide:``, ``board:``, ``labels:``) with its source for messages."""
+
+    name: str
+    data: Any
+    doc: Any  # yamlfile.Doc: .pos(*key) locates a value inside it
+    key: tuple = ()
+
+
+@dataclass(frozen=True)
+class Kit:
+    """A whole validated project: what `load` hands to `resolve`."""
+
+    root: Path
+    game: Game
+    types: dict[str, CardType]
+    cards: tuple[Card, ...]
+    sections: dict[str, Section]
+    files: tuple[str, ...]  # every YAML file read, for watch mode and manifests
+
+    def cards_of(self, type_id: str) -> list[Card]:
+        return [c for c in self.cards if c.type == type_id]

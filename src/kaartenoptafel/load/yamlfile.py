@@ -1,0 +1,204 @@
+"""Read one YAML file into plain Python data plus the source position of every value.
+
+PyYAML's safe loader loses positions and silently keeps the last of two duplicate keys, so we
+compose the node graph ourselves (safe tags only) and convert it, recording ``line:col`` for every
+key path. Aliases are allowed but their expansion is budgeted, so an alias bomb is an error, not a hang.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kaartenoptafel.errors import Diagnostic, Pos
+
+MAX_FILE_BYTES = 2 * 1024 * 1024  # 2 MiB: a whole default kit is ~60 KiB
+MAX_NODES = 200_000  # values after alias expansion, per file
+MAX_DEPTH = 64
+
+_SAFE_SCALAR_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
+
+Key = tuple  # a path of mapping keys and list indexes, e.g. ("cards", 3, "titel")
+
+
+@dataclass
+class Doc:
+    """A parsed file: its data and where each value came from."""
+
+    path: str  # as shown in messages (relative to the project where possible)
+    data: Any
+    positions: dict[Key, Pos] = field(default_factory=dict)
+    key_positions: dict[Key, Pos] = field(default_factory=dict)
+
+    def pos(self, *key) -> Pos:
+        """Position of the value at ``key``, or of its nearest located ancestor."""
+        key = tuple(key)
+        while key:
+            if key in self.positions:
+                return self.positions[key]
+            key = key[:-1]
+        return self.positions.get((), Pos(self.path, 1, 1))
+
+    def key_pos(self, *key) -> Pos:
+        """Position of the mapping key itself (for 'unknown key' messages)."""
+        return self.key_positions.get(tuple(key)) or self.pos(*key)
+
+
+class _Budget:
+    def __init__(self) -> None:
+        self.nodes = 0
+
+
+class _Stop(Exception):
+    def __init__(self, diagnostic: Diagnostic):
+        self.diagnostic = diagnostic
+
+
+def display_path(path: Path, root: Path | None) -> str:
+    if root is not None:
+        try:
+            return str(path.resolve().relative_to(root.resolve()))
+        except ValueError:
+            pass
+    return str(path)
+
+
+def read_yaml(path: Path, root: Path | None = None) -> tuple[Doc | None, list[Diagnostic]]:
+    """Parse ``path``. Returns the Doc (None when unreadable) and the problems found."""
+    shown = display_path(path, root)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Diagnostic(Pos(shown), f"cannot read file: {exc.strerror or exc}")]
+    return parse_yaml(raw, shown)
+
+
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    col = index - (text.rfind("\n", 0, index) + 1) + 1
+    return line, col
+
+
+def parse_yaml(raw: bytes, shown: str) -> tuple[Doc | None, list[Diagnostic]]:
+    if len(raw) > MAX_FILE_BYTES:
+        return None, [
+            Diagnostic(Pos(shown), f"file is {len(raw) / 1048576:.1f} MiB; the limit is {MAX_FILE_BYTES // 1048576} MiB")
+        ]
+    if b"\x00" in raw[:8192]:
+        return None, [Diagnostic(Pos(shown), "this is not a text file (it contains NUL bytes); expected UTF-8 YAML")]
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]  # a UTF-8 byte order mark, as Windows editors write it: harmless
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        good = raw[: exc.start].decode("utf-8", errors="replace")
+        line, col = _line_col(good, len(good))
+        return None, [
+            Diagnostic(
+                Pos(shown, line, col),
+                f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the file as UTF-8 (Unicode)",
+            )
+        ]
+    for number, line_text in enumerate(text.splitlines(), start=1):
+        stripped = line_text.lstrip(" ")
+        if stripped.startswith("\t") and stripped.strip():
+            col = len(line_text) - len(stripped) + 1
+            return None, [
+                Diagnostic(Pos(shown, number, col), "tab used for indentation; YAML needs spaces (replace the tab by spaces)")
+            ]
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        pos = Pos(shown, mark.line + 1, mark.column + 1) if mark else Pos(shown)
+        problem = exc.problem or exc.context or "invalid YAML"
+        return None, [Diagnostic(pos, f"YAML syntax error: {problem}{_hint(problem)}")]
+    except yaml.YAMLError as exc:
+        return None, [Diagnostic(Pos(shown), f"YAML error: {exc}")]
+    except RecursionError:
+        return None, [Diagnostic(Pos(shown), f"YAML is nested too deeply (the limit is {MAX_DEPTH} levels)")]
+    doc = Doc(shown, None)
+    if node is None:
+        doc.positions[()] = Pos(shown, 1, 1)
+        return doc, []
+    problems: list[Diagnostic] = []
+    try:
+        doc.data = _convert(node, (), doc, problems, _Budget(), 0)
+    except _Stop as stop:
+        return None, [stop.diagnostic]
+    return doc, problems
+
+
+def _hint(problem: str) -> str:
+    if "mapping values are not allowed" in problem:
+        return " (a text containing ': ' must be put between quotes)"
+    if "could not find expected ':'" in problem:
+        return " (is a key missing its ':', or a quote not closed?)"
+    return ""
+
+
+def _pos(doc: Doc, node: yaml.Node) -> Pos:
+    return Pos(doc.path, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _convert(node: yaml.Node, key: Key, doc: Doc, problems: list[Diagnostic], budget: _Budget, depth: int) -> Any:
+    budget.nodes += 1
+    if budget.nodes > MAX_NODES:
+        raise _Stop(
+            Diagnostic(
+                _pos(doc, node),
+                f"the document expands to more than {MAX_NODES} values (an alias bomb?); refusing to read it",
+            )
+        )
+    if depth > MAX_DEPTH:
+        raise _Stop(Diagnostic(_pos(doc, node), f"YAML is nested too deeply (the limit is {MAX_DEPTH} levels)"))
+    doc.positions.setdefault(key, _pos(doc, node))
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag not in _SAFE_SCALAR_TAGS:
+            raise _Stop(Diagnostic(_pos(doc, node), f"unsupported YAML tag '{node.tag}'; only plain values are allowed"))
+        try:
+            value = yaml.SafeLoader("").construct_object(node)
+        except yaml.YAMLError as exc:
+            raise _Stop(Diagnostic(_pos(doc, node), f"cannot read value: {getattr(exc, 'problem', exc)}")) from None
+        if not isinstance(value, (str, int, float, bool, type(None))):
+            value = str(node.value)  # dates stay as the text the editor wrote
+        return value
+    if isinstance(node, yaml.SequenceNode):
+        if node.tag != "tag:yaml.org,2002:seq":
+            raise _Stop(Diagnostic(_pos(doc, node), f"unsupported YAML tag '{node.tag}'"))
+        return [_convert(child, key + (i,), doc, problems, budget, depth + 1) for i, child in enumerate(node.value)]
+    if isinstance(node, yaml.MappingNode):
+        if node.tag != "tag:yaml.org,2002:map":
+            raise _Stop(Diagnostic(_pos(doc, node), f"unsupported YAML tag '{node.tag}'"))
+        result: dict = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _SAFE_SCALAR_TAGS:
+                problems.append(Diagnostic(_pos(doc, key_node), "a key must be a plain word"))
+                continue
+            if key_node.tag == "tag:yaml.org,2002:merge" or key_node.value == "<<":
+                problems.append(Diagnostic(_pos(doc, key_node), "merge keys ('<<') are not supported; write the fields out"))
+                continue
+            name = key_node.value
+            if name in result:
+                first = doc.key_positions[key + (name,)]
+                problems.append(
+                    Diagnostic(
+                        _pos(doc, key_node),
+                        f"duplicate key '{name}' (first at line {first.line}); YAML would silently keep only the last one",
+                    )
+                )
+                continue
+            doc.key_positions[key + (name,)] = _pos(doc, key_node)
+            result[name] = _convert(value_node, key + (name,), doc, problems, budget, depth + 1)
+        return result
+    raise _Stop(Diagnostic(_pos(doc, node), "unsupported YAML node"))

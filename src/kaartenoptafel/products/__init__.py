@@ -1,0 +1,1 @@
+"""Products: the deck, the board and the guide, each a composition of the same pipeline stages."""

@@ -1,0 +1,139 @@
+"""The card deck, for home printing (sheets with duplex backs) and for the print shop (one card per page).
+
+Cards are laid out and drawn one sheet at a time and then dropped, so memory stays flat however large
+the deck; each type's back is drawn once per PDF as a form and reused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+
+from kaartenoptafel.errors import Collector
+from kaartenoptafel.impose.grid import Grid, make_grid
+from kaartenoptafel.impose.marks import crop_marks, cut_marks
+from kaartenoptafel.layout.back import layout_back
+from kaartenoptafel.layout.card import CardLayout, Context, layout_card
+from kaartenoptafel.products.labels import label
+from kaartenoptafel.render.card import draw_card
+from kaartenoptafel.render.pdf import new_canvas
+from kaartenoptafel.resolve import ResolvedCard
+
+PRINTSHOP_MARK_SPACE = 8 * mm  # room outside the bleed for the crop marks
+
+
+@dataclass(frozen=True)
+class DeckResult:
+    pages: int
+    paper: str
+
+
+class Faces:
+    """Fronts and backs for one PDF: each distinct card laid out once per sheet, each back once per PDF."""
+
+    def __init__(self, ctx: Context, c: Canvas, bleed: float, out: Collector):
+        self.ctx, self.c, self.bleed, self.out = ctx, c, bleed, out
+        self.back_forms: dict[str, str] = {}
+
+    def front(self, card: ResolvedCard) -> CardLayout | None:
+        return layout_card(self.ctx, card, self.out)
+
+    def back_form(self, type_id: str) -> str:
+        """The name of the form holding this type's back, drawn into the PDF on first use."""
+        if type_id not in self.back_forms:
+            name = f"back_{type_id}_{len(self.back_forms)}"
+            lay = layout_back(self.ctx, self.ctx.kit.types[type_id])
+            b = self.bleed
+            self.c.beginForm(name, -b, -b, lay.width + b, lay.height + b)
+            draw_card(self.c, lay, b)
+            self.c.endForm()
+            self.back_forms[type_id] = name
+        return self.back_forms[type_id]
+
+
+def _caption(c: Canvas, ctx: Context, grid: Grid, text: str, dx: float = 0.0, dy: float = 0.0) -> None:
+    """A small caption in the bottom margin, between the cut marks, inside the printable area."""
+    c.setFillColorRGB(0.35, 0.35, 0.35)
+    size = 6.5
+    c.setFont(ctx.family.regular, size)
+    y = max(6 * mm, grid.y0 / 2 - size / 2) + dy
+    if grid.y0 - 1.5 * mm < y + size:  # no room below the cards (a tight paper): skip rather than overlap
+        return
+    c.drawString(grid.x0 + 2 * mm + dx, y, text[:150])
+
+
+def write_home_deck(ctx: Context, cards: list[ResolvedCard], target, paper: str, duplex: str,
+                    back_offset: tuple[float, float], out: Collector) -> DeckResult:
+    """Fronts sheet, then its backs sheet mirrored for the duplex flip, for every ``cols x rows`` cards."""
+    spec = ctx.spec
+    grid = make_grid(paper, spec.width, spec.height)
+    c = new_canvas(target, (grid.paper_w, grid.paper_h), ctx.family, ctx.kit.game.title, "home print deck")
+    faces = Faces(ctx, c, 0.0, out)
+    dx, dy = back_offset[0] * mm, back_offset[1] * mm
+    per = grid.per_sheet
+    total = (len(cards) + per - 1) // per
+    for sheet in range(total):
+        chunk = cards[sheet * per : (sheet + 1) * per]
+        cache: dict[str, CardLayout | None] = {}
+        for i, card in enumerate(chunk):
+            if card.id not in cache:
+                cache[card.id] = faces.front(card)
+            lay = cache[card.id]
+            if lay is None:
+                continue
+            x, y = grid.origin(*grid.cell(i))
+            c.saveState()
+            c.translate(x, y)
+            draw_card(c, lay, 0.0)
+            c.restoreState()
+        cut_marks(c, grid)
+        key = "sheet_front" if duplex != "none" else "sheet_single"
+        _caption(c, ctx, grid, label(ctx.kit, key, n=sheet + 1, total=total))
+        c.showPage()
+        if duplex == "none":
+            continue
+        for i, card in enumerate(chunk):
+            x, y = grid.origin(*grid.back_cell(i, duplex))
+            c.saveState()
+            c.translate(x + dx, y + dy)
+            c.doForm(faces.back_form(card.type))
+            c.restoreState()
+        cut_marks(c, grid, dx, dy)
+        _caption(c, ctx, grid, label(ctx.kit, f"sheet_back_{duplex}", n=sheet + 1, total=total), dx, dy)
+        c.showPage()
+    pages = c.getPageNumber() - 1
+    c.save()
+    return DeckResult(pages, paper.upper() if paper == "a4" else paper.capitalize())
+
+
+def write_printshop_deck(ctx: Context, cards: list[ResolvedCard], target, out: Collector) -> DeckResult:
+    """One card face per page: TrimBox = the card, BleedBox = card + bleed, crop marks outside the bleed."""
+    spec = ctx.spec
+    w, h, b = spec.width * mm, spec.height * mm, spec.bleed * mm
+    m = b + PRINTSHOP_MARK_SPACE
+    c = new_canvas(target, (w + 2 * m, h + 2 * m), ctx.family, ctx.kit.game.title, "print-shop deck")
+    c.setTrimBox((m, m, m + w, m + h))
+    c.setBleedBox((m - b, m - b, m + w + b, m + h + b))
+    faces = Faces(ctx, c, b, out)
+    previous: tuple[str, CardLayout | None] | None = None
+    for card in cards:
+        if previous is None or previous[0] != card.id:
+            previous = (card.id, faces.front(card))
+        lay = previous[1]
+        if lay is None:
+            continue
+        for side in ("front", "back"):
+            c.saveState()
+            c.translate(m, m)
+            if side == "front":
+                draw_card(c, lay, b)
+            else:
+                c.doForm(faces.back_form(card.type))
+            c.restoreState()
+            crop_marks(c, m, m, w, h, b, PRINTSHOP_MARK_SPACE - 2.5 * mm)
+            c.showPage()
+    pages = c.getPageNumber() - 1
+    c.save()
+    return DeckResult(pages, f"{spec.width:g}x{spec.height:g}mm+{spec.bleed:g}mm bleed")

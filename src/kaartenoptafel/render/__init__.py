@@ -1,0 +1,1 @@
+"""Render stage: draw laid-out cards, backs and pages with reportlab."""

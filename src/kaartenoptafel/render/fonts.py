@@ -1,0 +1,92 @@
+"""Register the packaged (or a layout's own) TrueType family with reportlab, once per process.
+
+reportlab always subsets and embeds TrueType fonts; the canvas must also be created with
+``initialFontName`` set to one of them, or an unembedded Helvetica reference is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+from kaartenoptafel.errors import ContentError, Diagnostic, Pos
+
+FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
+PACKAGED = {
+    "AtkinsonHyperlegibleNext": {
+        "regular": "AtkinsonHyperlegibleNext_400Regular.ttf",
+        "bold": "AtkinsonHyperlegibleNext_700Bold.ttf",
+        "italic": "AtkinsonHyperlegibleNext_400Regular_Italic.ttf",
+        "bold_italic": "AtkinsonHyperlegibleNext_700Bold_Italic.ttf",
+    }
+}
+VARIANTS = ("regular", "bold", "italic", "bold_italic")
+
+
+@dataclass(frozen=True)
+class FontFamily:
+    """The reportlab names of one family's four faces."""
+
+    regular: str
+    bold: str
+    italic: str
+    bold_italic: str
+
+    def face(self, bold: bool = False, italic: bool = False) -> str:
+        if bold and italic:
+            return self.bold_italic
+        if bold:
+            return self.bold
+        return self.italic if italic else self.regular
+
+    def missing(self, text: str) -> list[str]:
+        """Characters of ``text`` that the regular face cannot draw (they would print as boxes)."""
+        font = pdfmetrics.getFont(self.regular)
+        cmap = font.face.charToGlyph
+        return sorted({ch for ch in text if ord(ch) not in cmap and ch not in "\n\r\t\u00ad\u200b"})
+
+
+_registered: dict[tuple, FontFamily] = {}
+
+
+def register_family(fonts: dict, root: Path) -> FontFamily:
+    """Register the family a layout's ``fonts:`` names; raises ContentError naming the bad file."""
+    positions = fonts.get("_pos", {})
+    if "family" in fonts:
+        name = str(fonts["family"])
+        if name not in PACKAGED:
+            raise ContentError([Diagnostic(positions.get("family", Pos("layouts")),
+                                           f"unknown font family '{name}'; packaged: {', '.join(PACKAGED)}, "
+                                           "or give regular/bold/italic/bold_italic .ttf files")])
+        files = {v: FONT_DIR / PACKAGED[name][v] for v in VARIANTS}
+        tag = name
+    else:
+        if "regular" not in fonts:
+            raise ContentError([Diagnostic(Pos("layouts"), "fonts: give 'family' or at least 'regular: file.ttf'")])
+        files = {}
+        for v in VARIANTS:
+            rel = fonts.get(v, fonts["regular"])
+            files[v] = (root / str(rel)).resolve()
+        tag = "Custom" + str(abs(hash(tuple(str(p) for p in files.values()))))[:8]
+    key = tuple(sorted((k, str(p)) for k, p in files.items()))
+    if key in _registered:
+        return _registered[key]
+    names = {}
+    for variant, path in files.items():
+        rl_name = f"{tag}-{variant}"
+        try:
+            if rl_name not in pdfmetrics.getRegisteredFontNames():
+                pdfmetrics.registerFont(TTFont(rl_name, str(path)))
+        except (TTFError, OSError, ValueError, AssertionError, KeyError) as exc:
+            where = positions.get(variant, positions.get("regular", Pos("layouts")))
+            reason = "file not found" if not Path(path).exists() else f"not a usable TrueType font ({exc})"
+            raise ContentError([Diagnostic(where, f"font '{path.name}': {reason}")]) from None
+        names[variant] = rl_name
+    pdfmetrics.registerFontFamily(tag, normal=names["regular"], bold=names["bold"],
+                                  italic=names["italic"], boldItalic=names["bold_italic"])
+    family = FontFamily(**names)
+    _registered[key] = family
+    return family

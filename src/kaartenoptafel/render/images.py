@@ -1,0 +1,62 @@
+"""Images through Pillow: checked, downsampled to at most 300 dpi at their printed size, loaded once.
+
+reportlab stores an image once per PDF (keyed by its content), so reusing the same reader on every
+card costs nothing extra in the file.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+from pathlib import Path
+
+from PIL import Image
+from reportlab.lib.utils import ImageReader
+
+from kaartenoptafel.errors import ContentError, Diagnostic, Pos
+
+MAX_DPI = 300
+MAX_PIXELS = 40_000_000  # ~ an A2 poster at 300 dpi; more is a decompression bomb, not a logo
+FORMATS = ("PNG", "JPEG")
+
+
+def _fail(pos: Pos | None, path: Path, message: str) -> ContentError:
+    return ContentError([Diagnostic(pos or Pos(str(path)), f"image '{path.name}': {message}")])
+
+
+@lru_cache(maxsize=256)
+def _load(path: Path, max_w_px: int, max_h_px: int, pos: Pos | None) -> tuple[bytes, tuple[int, int]]:
+    if not path.is_file():
+        raise _fail(pos, path, "file not found")
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    try:
+        with Image.open(path) as im:
+            if im.format not in FORMATS:
+                raise _fail(pos, path, f"format {im.format} is not supported; use PNG or JPEG")
+            if im.width * im.height > MAX_PIXELS:
+                raise _fail(pos, path, f"{im.width} x {im.height} pixels is over the limit of {MAX_PIXELS:,}")
+            im.load()
+            size = im.size
+            if im.width > max_w_px or im.height > max_h_px:
+                im = im.copy()
+                im.thumbnail((max_w_px, max_h_px), Image.LANCZOS)
+            if im.mode not in ("RGB", "RGBA", "L", "LA"):
+                im = im.convert("RGBA" if "A" in im.getbands() or "transparency" in im.info else "RGB")
+            buf = io.BytesIO()
+            im.save(buf, format="PNG", optimize=False)
+            return buf.getvalue(), size
+    except ContentError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _fail(pos, path, f"too many pixels (the limit is {MAX_PIXELS:,})") from None
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise _fail(pos, path, f"cannot be read as an image ({exc.__class__.__name__})") from None
+
+
+def image_reader(path: Path, w_pt: float, h_pt: float, pos: Pos | None = None) -> tuple[ImageReader, tuple[int, int]]:
+    """A reader for ``path`` at no more than 300 dpi for a w_pt x h_pt box, and its pixel size."""
+    max_w = max(1, round(w_pt / 72 * MAX_DPI))
+    max_h = max(1, round(h_pt / 72 * MAX_DPI))
+    data, _ = _load(Path(path), max_w, max_h, pos)
+    reader = ImageReader(io.BytesIO(data))
+    return reader, reader.getSize()

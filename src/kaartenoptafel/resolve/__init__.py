@@ -1,0 +1,65 @@
+"""Resolve stage: fill in ``{variables}``, show choices by their display names, expand counts.
+
+Region overlays are applied while loading (see :mod:`kaartenoptafel.resolve.overlay`), so that
+validation sees the kit a region really prints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from kaartenoptafel.errors import Pos
+from kaartenoptafel.load.checks import fill
+from kaartenoptafel.load.model import Card, Kit
+
+
+@dataclass(frozen=True)
+class ResolvedCard:
+    """A card ready to lay out: every text final, every choice a display name."""
+
+    id: str
+    type: str
+    title: str
+    values: dict[str, Any]
+    count: int
+    tags: tuple[str, ...]
+    raw: dict[str, Any]  # the validated values before filling, e.g. group ids for colours
+    pos: Pos | None = None
+    field_pos: dict[str, Pos] = field(default_factory=dict, compare=False)
+
+
+def resolve_value(value: Any, variables: dict[str, str]) -> Any:
+    if isinstance(value, str):
+        return fill(value, variables)
+    if isinstance(value, list):
+        return [resolve_value(v, variables) for v in value]
+    return value
+
+
+def resolve_card(kit: Kit, card: Card) -> ResolvedCard:
+    ctype = kit.types[card.type]
+    variables = kit.game.variables
+    values: dict[str, Any] = {}
+    for name, value in card.fields.items():
+        spec = ctype.fields[name]
+        if spec.kind == "choice" and value in kit.game.groups and spec.choices == tuple(kit.game.groups):
+            value = kit.game.groups[value]
+        values[name] = resolve_value(value, variables)
+    title = str(values.get(ctype.title_field, card.id))
+    return ResolvedCard(card.id, card.type, title, values, card.count, card.tags, dict(card.fields), card.pos,
+                        dict(card.field_pos))
+
+
+def resolve(kit: Kit) -> list[ResolvedCard]:
+    """Every card of the kit, resolved, in source order."""
+    return [resolve_card(kit, card) for card in kit.cards]
+
+
+def expand(cards: list[ResolvedCard]) -> list[ResolvedCard]:
+    """One entry per printed copy (``count: 3`` gives three)."""
+    return [card for card in cards for _ in range(card.count)]
+
+
+def fill_text(kit: Kit, text: str) -> str:
+    return fill(text, kit.game.variables)
