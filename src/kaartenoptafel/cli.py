@@ -210,3 +210,6 @@ def _internal(exc: BaseException) -> None:
     if os.environ.get("KOT_DEBUG"):
         traceback.print_exception(exc)
     sys.exit(EXIT_INTERNAL)
+
+
+# -- commands in their own modules (each registers with one line here) ----------------------------

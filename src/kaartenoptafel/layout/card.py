@@ -5,7 +5,7 @@ Coordinates are points with the origin at the card's bottom-left trim corner, y 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reportlab.lib.units import mm
@@ -152,6 +152,8 @@ def layout_card(ctx: Context, card: ResolvedCard, out: Collector) -> CardLayout 
             if not items:
                 continue
             tstyle = ctx.text_style(style, accent, tl.colour)
+            if frame.kind == "text":
+                tstyle = replace(tstyle, hyphenate=False)
             try:
                 fitted = fit(items, tstyle, w, h, style.size, max(style.min_size, min(spec.min_font_size, style.size)))
             except Overflow as over:

@@ -41,6 +41,7 @@ class TextStyle:
     align: str = "left"
     bold: bool = False
     italic: bool = False
+    hyphenate: bool = True  # off for titles: a title shrinks rather than breaks a word
 
 
 @lru_cache(maxsize=4096)
@@ -56,8 +57,8 @@ def paragraph_style(style: TextStyle, size: float, indent: float = 0.0) -> Parag
         bulletIndent=0,
         bulletFontName=style.family.regular,
         bulletFontSize=size,
-        hyphenationLang="nl_NL",
-        embeddedHyphenation=1,
+        hyphenationLang="nl_NL" if style.hyphenate else "",
+        embeddedHyphenation=1 if style.hyphenate else 0,
         uriWasteReduce=0.3,
         splitLongWords=1,
     )

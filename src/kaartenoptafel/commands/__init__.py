@@ -1,0 +1,1 @@
+"""Further `kot` commands, one module each; cli.py registers them at its end."""
