@@ -177,7 +177,7 @@ def main() -> None:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except ContentError as exc:
-        for diagnostic in exc.diagnostics:
+        for diagnostic in sorted(exc.diagnostics, key=_order):
             click.echo(str(diagnostic), err=True)
         n = len(exc.diagnostics)
         click.echo(f"{n} problem{'s' if n != 1 else ''} found; nothing was written", err=True)
@@ -196,6 +196,14 @@ def main() -> None:
     except Exception as exc:  # noqa: BLE001 - the one place a bug becomes a short report
         _internal(exc)
     sys.exit(0)
+
+
+def _order(diagnostic) -> tuple:
+    """Messages in file order, so an editor can walk down them."""
+    pos = diagnostic.pos
+    if pos is None:
+        return ("", 0, 0)
+    return (pos.path, pos.line or 0, pos.col or 0)
 
 
 def _internal(exc: BaseException) -> None:

@@ -351,14 +351,15 @@ def validate_cards(raw_cards: list[RawCard], types: dict[str, CardType], game: G
     cards: list[Card] = []
     seen: dict[str, Pos] = {}
     for raw in raw_cards:
+        cid = raw.id
+        if cid is not None and cid in seen:
+            out.error(raw.at("id"), f"duplicate id '{cid}'; it is already used at {seen[cid]}", cid)
+            continue
+        if cid is not None:
+            seen[cid] = raw.at("id")  # even when the card has other errors: its id is taken
         card = _validate_card(raw, types, game, out)
-        if card is None:
-            continue
-        if card.id in seen:
-            out.error(raw.at("id"), f"duplicate id '{card.id}'; it is already used at {seen[card.id]}", card.id)
-            continue
-        seen[card.id] = raw.at("id")
-        cards.append(card)
+        if card is not None:
+            cards.append(card)
     return cards
 
 

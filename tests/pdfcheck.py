@@ -1,0 +1,67 @@
+"""Helpers that read real PDFs: page boxes in mm, embedded fonts, text, and rendered pixels."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pikepdf
+import pypdfium2 as pdfium
+from pypdf import PdfReader
+
+PT = 25.4 / 72  # mm per point
+
+
+def box_mm(box) -> tuple[float, float, float, float]:
+    x0, y0, x1, y1 = (float(v) for v in box)
+    return x0 * PT, y0 * PT, x1 * PT, y1 * PT
+
+
+def size_mm(box) -> tuple[float, float]:
+    x0, y0, x1, y1 = box_mm(box)
+    return x1 - x0, y1 - y0
+
+
+def fonts(path: Path) -> list[dict]:
+    """Every font resource used on any page (and in forms): name, subtype, embedded or not."""
+    found = {}
+    reader = PdfReader(str(path))
+
+    def visit(resources):
+        if not resources:
+            return
+        resources = resources.get_object()
+        for _, ref in (resources.get("/Font") or {}).items():
+            font = ref.get_object()
+            name = str(font.get("/BaseFont"))
+            descendants = font.get("/DescendantFonts")
+            desc_font = descendants[0].get_object() if descendants else font
+            desc = desc_font.get("/FontDescriptor")
+            desc = desc.get_object() if desc else {}
+            embedded = any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+            found[name] = {"name": name, "subtype": str(font.get("/Subtype")), "embedded": embedded}
+        for _, ref in (resources.get("/XObject") or {}).items():
+            xobj = ref.get_object()
+            if xobj.get("/Subtype") == "/Form":
+                visit(xobj.get("/Resources"))
+
+    for page in reader.pages:
+        visit(page.get("/Resources"))
+    return list(found.values())
+
+
+def qpdf_problems(path: Path) -> list[str]:
+    with pikepdf.open(path) as pdf:
+        return [str(p) for p in pdf.check()]
+
+
+def text(path: Path) -> str:
+    return "\n".join(page.extract_text() or "" for page in PdfReader(str(path)).pages)
+
+
+def render(path: Path, page: int, dpi: float = 50):
+    """Page ``page`` (0-based) as an RGB PIL image at ``dpi`` (whole MediaBox)."""
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        return pdf[page].render(scale=dpi / 72, may_draw_forms=True).to_pil().convert("RGB")
+    finally:
+        pdf.close()
