@@ -51,7 +51,8 @@ def fonts(path: Path) -> list[dict]:
 
 def qpdf_problems(path: Path) -> list[str]:
     with pikepdf.open(path) as pdf:
-        return [str(p) for p in pdf.check()]
+        check = getattr(pdf, "check_pdf_syntax", None) or pdf.check  # pikepdf >= 9 renamed it
+        return [str(p) for p in check()]
 
 
 def text(path: Path) -> str:

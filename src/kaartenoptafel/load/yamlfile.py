@@ -142,6 +142,8 @@ def parse_yaml(raw: bytes, shown: str) -> tuple[Doc | None, list[Diagnostic]]:
 def _hint(problem: str) -> str:
     if "mapping values are not allowed" in problem:
         return " (a text containing ': ' must be put between quotes)"
+    if "'{'" in problem or "flow mapping" in problem:
+        return " (a text with a {variable} inside [ ] or at its start must be put between quotes)"
     if "could not find expected ':'" in problem:
         return " (is a key missing its ':', or a quote not closed?)"
     return ""

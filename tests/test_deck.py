@@ -1,0 +1,283 @@
+"""Decks: real PDFs checked for page sizes and boxes, embedded fonts, text, duplex alignment in pixels, determinism."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from kaartenoptafel.build import BuildOptions, build, prepare
+from kaartenoptafel.errors import ContentError
+from kaartenoptafel.impose.grid import make_grid
+from kaartenoptafel.layout.text import Item, TextStyle, fit
+
+from pdfcheck import box_mm, fonts, qpdf_problems, render, size_mm, text
+
+SAMPLE = """
+cards:
+  - id: uwv
+    type: rol
+    titel: UWV
+    groep: werk
+    missie: We helpen mensen aan werk en een uitkering.
+    brengt: [Werkzoekenden die slecht lezen, "Kennis van de arbeidsmarkt in {regio}"]
+    haalt: [Hulp bij online solliciteren]
+    beperking: Weinig tijd per klant.
+    belang: Klanten sneller zelf online.
+  - id: ans
+    type: situatie
+    count: 3
+    titel: Ans, 72 – café-eigenaresse
+    situatie: Ans woont alleen. Haar man deed altijd de post. Nu moet ze haar DigiD activeren.
+    gat: digitaal
+    waar: Bij de huisarts.
+    vraag: Hulp bij één brief.
+    zegt_niet: Dat ze haar post niet opent.
+  - id: geld-op
+    type: gebeurtenis
+    count: 4
+    titel: Het geld is op
+    wat: De gemeente {gemeente} bezuinigt op basisvaardigheden.
+    effect: Elke speler geeft één „brengt” terug.
+  - id: ijsbreker
+    type: vraag
+    count: 3
+    titel: IJsbreker ë ï é €
+    vraag: Wat was het moeilijkste moment in jouw rol?
+"""  # 11 printed cards: a full A4 sheet of 9 and a partial sheet of 2
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory, repo) -> Path:
+    root = tmp_path_factory.mktemp("small")
+    (root / "cards").mkdir()
+    for name in ("game.yaml", "types.yaml", "labels.yaml"):
+        shutil.copy(repo / "cards" / name, root / "cards" / name)
+    shutil.copytree(repo / "layouts", root / "layouts")
+    (root / "cards" / "sample.yaml").write_text(textwrap.dedent(SAMPLE), encoding="utf-8")
+    return root
+
+
+def deck(small: Path, tmp_path: Path, **options) -> Path:
+    manifest = build(BuildOptions(project=small, out_dir=tmp_path, only=("deck",), quiet=True, **options))
+    return tmp_path / manifest["variant"]
+
+
+@pytest.fixture(scope="module")
+def small_built(small, tmp_path_factory) -> Path:
+    return deck(small, tmp_path_factory.mktemp("o"))
+
+
+def test_home_deck_pages_are_a4_with_fronts_then_backs(small_built):
+    reader = PdfReader(str(small_built / "deck-a4.pdf"))
+    assert len(reader.pages) == 4  # two sheets, each fronts + backs
+    for page in reader.pages:
+        w, h = size_mm(page.mediabox)
+        assert abs(w - 210) < 0.05 and abs(h - 297) < 0.05
+
+
+def test_letter_paper(small, tmp_path):
+    folder = deck(small, tmp_path, paper="letter")
+    page = PdfReader(str(folder / "deck-letter.pdf")).pages[0]
+    w, h = size_mm(page.mediabox)
+    assert abs(w - 215.9) < 0.05 and abs(h - 279.4) < 0.05
+
+
+def test_printshop_boxes(small_built):
+    reader = PdfReader(str(small_built / "deck-printshop.pdf"))
+    assert len(reader.pages) == 2 * 11  # front, back per printed card
+    for page in reader.pages:
+        tw, th = size_mm(page.trimbox)
+        assert abs(tw - 63.0) <= 0.05 and abs(th - 88.0) <= 0.05
+        t = box_mm(page.trimbox)
+        b = box_mm(page.bleedbox)
+        for edge, sign in zip(range(4), (-1, -1, 1, 1)):
+            assert abs((b[edge] - t[edge]) * sign - 3.0) <= 0.05
+        m = box_mm(page.mediabox)
+        assert m[0] < b[0] and m[2] > b[2]  # room for crop marks outside the bleed
+
+
+def test_printshop_background_runs_into_the_bleed(small_built):
+    dpi = 150
+    page = PdfReader(str(small_built / "deck-printshop.pdf")).pages[1]  # a back: coloured all over
+    b = box_mm(page.bleedbox)
+    image = render(small_built / "deck-printshop.pdf", 1, dpi)
+    px = lambda mm_x, mm_y: image.getpixel((round(mm_x / 25.4 * dpi), image.height - round(mm_y / 25.4 * dpi)))
+    inside_bleed = px(b[0] + 0.8, (b[1] + b[3]) / 2)
+    outside = px(b[0] - 1.5, (b[1] + b[3]) / 2)
+    assert sum(inside_bleed) < 600 and outside == (255, 255, 255)
+
+
+@pytest.mark.parametrize("folder_name", ["small_built"])
+def test_fonts_embedded_and_structure_valid(folder_name, request):
+    folder = request.getfixturevalue(folder_name)
+    for pdf in folder.glob("*.pdf"):
+        found = fonts(pdf)
+        assert found, pdf
+        for font in found:
+            assert font["embedded"], (pdf.name, font)
+            assert "Helvetica" not in font["name"]
+            assert font["name"].split("+")[0].isupper() and "+" in font["name"]  # a subset tag
+        assert qpdf_problems(pdf) == [], pdf.name
+
+
+def test_titles_extract_with_dutch_characters(small_built):
+    for name in ("deck-a4.pdf", "deck-printshop.pdf"):
+        content = " ".join(text(small_built / name).split())
+        for title in ("UWV", "Ans, 72 – café-eigenaresse", "Het geld is op", "IJsbreker ë ï é €"):
+            assert title in content, (name, title)
+        assert "Middenstad" in content  # {gemeente} filled in
+        assert "„brengt”" in content
+
+
+def test_backs_are_one_form_per_type(small_built):
+    reader = PdfReader(str(small_built / "deck-a4.pdf"))
+    forms = set()
+    for page in reader.pages:
+        for name, ref in (page["/Resources"].get("/XObject") or {}).items():
+            if ref.get_object().get("/Subtype") == "/Form":
+                forms.add(ref.idnum)
+    assert len(forms) == 4  # rol, situatie, gebeurtenis, vraag: each back stored once
+
+
+def _filled(image, rect_mm, dpi, page_h_mm):
+    """Is the centre of a card cell (x, y, w, h in mm from the bottom-left) coloured?"""
+    x, y, w, h = rect_mm
+    cx, cy = x + w * 0.3, y + h * 0.75  # away from the back's centred text
+    return image.getpixel((round(cx / 25.4 * dpi), round((page_h_mm - cy) / 25.4 * dpi))) != (255, 255, 255)
+
+
+def _coloured_bbox(image, dpi, page_h_mm):
+    """Bounding box (mm, from the bottom-left) of the clearly coloured pixels: the backs, not the thin black marks."""
+    from PIL import ImageChops
+
+    rgb = image.convert("RGB")
+    r, g, b = rgb.split()
+    spread = ImageChops.difference(ImageChops.lighter(r, g), ImageChops.darker(r, b))  # saturation-ish
+    mask = spread.point(lambda v: 255 if v > 40 else 0)
+    box = mask.getbbox()
+    left, top, right, bottom = (v / dpi * 25.4 for v in box)
+    return left, page_h_mm - bottom, right, page_h_mm - top
+
+
+@pytest.mark.parametrize("duplex", ["long", "short"])
+def test_mirrored_backs_land_exactly_on_fronts(small, tmp_path, duplex):
+    """Render each backs page, mirror it as the printer's flip does, and compare with the fronts' cells."""
+    from PIL import ImageOps
+
+    folder = deck(small, tmp_path, duplex=duplex)
+    pdf = folder / "deck-a4.pdf"
+    ctx = prepare(small)
+    grid = make_grid("a4", ctx.spec.width, ctx.spec.height)
+    dpi = 100
+    counts = [9, 2]
+    for sheet, n in enumerate(counts):
+        back = render(pdf, sheet * 2 + 1, dpi)
+        back = ImageOps.mirror(back) if duplex == "long" else ImageOps.flip(back)
+        pt = 25.4 / 72
+        cells = []
+        for i in range(grid.per_sheet):
+            x, y = grid.origin(*grid.cell(i))
+            cells.append((x * pt, y * pt, grid.card_w * pt, grid.card_h * pt))
+        for i, cell in enumerate(cells):
+            assert _filled(back, cell, dpi, 297) == (i < n), (sheet, i)
+        left, bottom, right, top = _coloured_bbox(back, dpi, 297)
+        used = cells[:n]
+        want = (min(c[0] for c in used), min(c[1] for c in used),
+                max(c[0] + c[2] for c in used), max(c[1] + c[3] for c in used))
+        for got, expected in zip((left, bottom, right, top), want):
+            assert abs(got - expected) < 0.6, (sheet, (left, bottom, right, top), want)
+
+
+def test_back_offset_shifts_backs(small, tmp_path):
+    dpi = 100
+    plain = _coloured_bbox(render(deck(small, tmp_path / "a") / "deck-a4.pdf", 1, dpi), dpi, 297)
+    moved = _coloured_bbox(render(deck(small, tmp_path / "b", back_offset=(2.0, -1.5)) / "deck-a4.pdf", 1, dpi), dpi, 297)
+    assert abs((moved[0] - plain[0]) - 2.0) < 0.4 and abs((moved[1] - plain[1]) + 1.5) < 0.4
+
+
+def test_duplex_none_prints_fronts_only(small, tmp_path):
+    folder = deck(small, tmp_path, duplex="none")
+    assert len(PdfReader(str(folder / "deck-a4.pdf")).pages) == 2
+
+
+def test_cut_marks_stay_inside_the_printable_margin(small_built):
+    dpi = 100
+    image = render(small_built / "deck-a4.pdf", 0, dpi).convert("L")
+    edge = round(5 / 25.4 * dpi) - 1  # 5 mm
+    w, h = image.size
+    strips = [image.crop((0, 0, w, edge)), image.crop((0, h - edge, w, h)),
+              image.crop((0, 0, edge, h)), image.crop((w - edge, 0, w, h))]
+    assert all(s.getextrema()[0] > 250 for s in strips)  # nothing printed in the outer 5 mm
+    # and there are marks in the top margin at the card edges
+    ctx_x = [round((10.5 + 63 * i) / 25.4 * dpi) for i in range(4)]
+    band = image.crop((0, edge + 2, w, round(15 / 25.4 * dpi)))
+    for x in ctx_x:
+        column = band.crop((x - 1, 0, x + 2, band.height))
+        assert column.getextrema()[0] < 128, x
+
+
+def test_counts_are_expanded_and_listed(small_built):
+    manifest = json.loads((small_built / "manifest.json").read_text())
+    assert manifest["cards"] == 11 and manifest["unique_cards"] == 4
+    kinds = {p["kind"]: p for p in manifest["products"]}
+    assert kinds["deck-home"]["pages"] == 4 and kinds["deck-printshop"]["pages"] == 22
+    for p in manifest["products"]:
+        assert hashlib.sha256((small_built / p["path"]).read_bytes()).hexdigest() == p["sha256"]
+
+
+def test_same_input_gives_identical_files(small, tmp_path):
+    a = deck(small, tmp_path / "a")
+    b = deck(small, tmp_path / "b")
+    for pdf in a.glob("*.pdf"):
+        assert pdf.read_bytes() == (b / pdf.name).read_bytes(), pdf.name
+
+
+def test_text_that_cannot_fit_fails_naming_card_and_field(small, tmp_path):
+    project = tmp_path / "p"
+    shutil.copytree(small, project)
+    layout = project / "layouts" / "default.yaml"
+    layout.write_text(layout.read_text().replace("size: poker", "size: mini"))  # 44 x 63 mm: the role card cannot fit
+    out = tmp_path / "out"
+    result = subprocess.run([sys.executable, "-m", "kaartenoptafel", "build", "--project", str(project),
+                             "--out", str(out), "--only", "deck"], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "cards/sample.yaml:" in result.stderr
+    assert "card 'uwv': field '" in result.stderr and "' does not fit on the card" in result.stderr, result.stderr
+    assert "mm past its frame even at the minimum size of 8 pt" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (out / "default").exists()  # nothing written
+
+
+def test_failed_build_keeps_the_last_good_output(small, tmp_path):
+    out = tmp_path / "out"
+    good = deck(small, out)
+    before = {p.name: p.read_bytes() for p in good.iterdir()}
+    project = tmp_path / "p"
+    shutil.copytree(small, project)
+    # a tiny card size: the role card cannot fit
+    layout = (project / "layouts" / "default.yaml").read_text().replace("size: poker", "size: mini")
+    (project / "layouts" / "default.yaml").write_text(layout)
+    with pytest.raises(ContentError):
+        build(BuildOptions(project=project, out_dir=out, only=("deck",), quiet=True))
+    after = {p.name: p.read_bytes() for p in good.iterdir()}
+    assert after == before
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+
+
+def test_dutch_hyphenation_is_active(small):
+    ctx = prepare(small)
+    style = TextStyle(ctx.family, "#000000", "#000000")
+    fitted = fit((Item("t", None, text="Wij bieden ondersteuningsmogelijkheden voor iedereen"),), style, 120, 1000, 10, 10)
+    (flow, _, _), = fitted.flowables
+    assert flow._hyphenations >= 1
+    first_line = flow.blPara.lines[0]
+    words = first_line[1] if isinstance(first_line, tuple) else [w.text for w in first_line.words]
+    assert str(words[-1]).endswith("-"), words  # "ondersteu-" / "ondersteunings-": a Dutch break, not a split
