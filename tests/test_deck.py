@@ -281,3 +281,42 @@ def test_dutch_hyphenation_is_active(small):
     first_line = flow.blPara.lines[0]
     words = first_line[1] if isinstance(first_line, tuple) else [w.text for w in first_line.words]
     assert str(words[-1]).endswith("-"), words  # "ondersteu-" / "ondersteunings-": a Dutch break, not a split
+
+
+@pytest.mark.parametrize("duplex", ["long", "short"])
+def test_calibration_back_lines_sit_their_value_away_from_the_front_lines(small, tmp_path, duplex):
+    """Mirror the back as the printer flips it: each red line is exactly its cell's value (mm) from the black one."""
+    from PIL import ImageOps
+
+    from kaartenoptafel.products.calibrate import cells
+
+    out = tmp_path / "cal.pdf"
+    result = subprocess.run([sys.executable, "-m", "kaartenoptafel", "calibrate", "--project", str(small),
+                             "--duplex", duplex, "-o", str(out)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    dpi = 300
+    back = render(out, 1, dpi)
+    back = ImageOps.mirror(back) if duplex == "long" else ImageOps.flip(back)
+    pw, ph = 210 / 25.4 * 72, 297 / 25.4 * 72
+    dx_cells, dy_cells = cells(pw, ph)
+    to_px = lambda v_pt: v_pt / 72 * dpi
+
+    def red(pixel):
+        r, g, b = pixel
+        return r > 150 and g < 120 and b < 120
+
+    for value, x, y in dx_cells:
+        row = round(back.height - to_px(y + 5 / 25.4 * 72))  # halfway up the tick
+        xs = [px for px in range(round(to_px(x - 22)), round(to_px(x + 22))) if red(back.getpixel((px, row)))]
+        assert xs, value
+        found_mm = ((sum(xs) / len(xs)) - to_px(x)) / dpi * 25.4
+        expected = -value if duplex == "long" else value  # mirrored left-right, a shift right reads as left
+        assert abs(found_mm - expected) < 0.15, (value, found_mm)
+    for value, x, y in dy_cells:
+        col = round(to_px(x))
+        ys = [py for py in range(round(back.height - to_px(y + 22)), round(back.height - to_px(y - 22)))
+              if red(back.getpixel((col, py)))]
+        assert ys, value
+        found_mm = (back.height - sum(ys) / len(ys) - to_px(y)) / dpi * 25.4
+        expected = value if duplex == "long" else -value
+        assert abs(found_mm - expected) < 0.15, (value, found_mm)
