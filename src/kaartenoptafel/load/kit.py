@@ -11,6 +11,7 @@ from typing import Any
 
 from kaartenoptafel.errors import Collector, Pos, did_you_mean, one_of
 from kaartenoptafel.load.checks import SLUG, check_keys, check_variables, expect, fill, walk_strings
+from kaartenoptafel.load.guide import check_guide
 from kaartenoptafel.load.model import (
     FIELD_KINDS,
     RESERVED_CARD_KEYS,
@@ -136,6 +137,7 @@ def load_project(root: Path, region: str | None = None) -> Kit:
             continue  # labels carry placeholders such as {n} that the products fill in
         for key, text in walk_strings(section.data):
             check_variables(out, text, game.variables, section.doc.pos(*section.key, *key))
+    check_guide(sections, game, types, out)  # the guide's rounds must add up to the game's duration
     out.raise_if_any()
     return Kit(root, game, types, tuple(cards), sections, tuple(src.files))
 

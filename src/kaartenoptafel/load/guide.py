@@ -1,0 +1,192 @@
+"""The facilitator guide's content (``guide:`` in cards/gids.yaml), checked and turned into plain data.
+
+Checked at load time, so ``kot validate`` reports a bad guide, including rounds whose minutes do not add
+up to the game's ``duration``, at the file, line and column of the mistake.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kaartenoptafel.errors import Collector, Pos, did_you_mean, one_of
+from kaartenoptafel.load.checks import check_keys, expect
+from kaartenoptafel.load.model import CardType, Game, Section
+
+GUIDE_KEYS = ("intro", "goal", "audience", "preparation", "rounds", "tips", "debrief", "questions", "partners",
+              "copies")
+ROUND_KEYS = ("title", "minutes", "goal", "say", "steps")
+# Which cards the debrief and the region page read, and which of their fields (overridable under guide:).
+QUESTION_DEFAULTS = {"type": "vraag", "title": "titel", "question": "vraag", "follow_up": "doorvraag"}
+PARTNER_DEFAULTS = {"type": "rol", "name": "titel", "group": "groep"}
+
+
+@dataclass(frozen=True)
+class Round:
+    title: str
+    minutes: int
+    goal: tuple[str, ...] = ()  # paragraphs
+    say: tuple[str, ...] = ()
+    steps: tuple[str, ...] = ()
+    pos: Pos | None = None
+
+
+@dataclass(frozen=True)
+class Guide:
+    """Texts still hold ``{variables}``; the guide product fills them in."""
+
+    intro: tuple[str, ...] = ()
+    goal: tuple[str, ...] = ()
+    audience: tuple[str, ...] = ()
+    preparation: tuple[str, ...] = ()
+    rounds: tuple[Round, ...] = ()
+    tips: tuple[str, ...] = ()
+    debrief: tuple[str, ...] = ()
+    questions: dict[str, str] = field(default_factory=lambda: dict(QUESTION_DEFAULTS))
+    partners: dict[str, str] = field(default_factory=lambda: dict(PARTNER_DEFAULTS))
+    copies: dict[str, int] = field(default_factory=dict)  # product kind -> copies per table (default 1)
+
+    @property
+    def minutes(self) -> int:
+        return sum(r.minutes for r in self.rounds)
+
+
+def _paragraphs(out: Collector, value, pos: Pos, what: str) -> tuple[str, ...]:
+    """A text (blank lines separate paragraphs) or a list of texts."""
+    if value is None:
+        return ()
+    if isinstance(value, list):
+        items = []
+        for item in value:
+            if expect(out, item, str, pos, f"each item of {what}"):
+                items.append(str(item).strip())
+        return tuple(i for i in items if i)
+    if not expect(out, value, str, pos, what):
+        return ()
+    return tuple(p.strip() for p in str(value).split("\n\n") if p.strip())
+
+
+def _items(out: Collector, doc, key: tuple, value, what: str) -> tuple[str, ...]:
+    """A list of texts (a single text counts as a list of one)."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not expect(out, value, list, doc.pos(*key), what):
+        return ()
+    items = []
+    for i, item in enumerate(value):
+        if expect(out, item, str, doc.pos(*key, i), f"item {i + 1} of {what}"):
+            items.append(str(item).strip())
+    return tuple(items)
+
+
+def _mapping(out: Collector, doc, key: tuple, value, defaults: dict[str, str], types: dict[str, CardType]) -> dict:
+    """A {type, field...} mapping naming which cards (and fields) a part of the guide reads."""
+    result = dict(defaults)
+    if value is None:
+        return result
+    if not expect(out, value, dict, doc.pos(*key), f"'{key[-1]}'"):
+        return result
+    check_keys(out, value, tuple(defaults), lambda k: doc.key_pos(*key, k), f"'{key[-1]}'")
+    for name in defaults:
+        if name in value and expect(out, value[name], str, doc.pos(*key, name), f"'{key[-1]}.{name}'"):
+            result[name] = str(value[name])
+    tid = result["type"]
+    if types and tid not in types:
+        out.error(doc.pos(*key, "type") if "type" in value else doc.pos(*key),
+                  f"'{key[-1]}': unknown card type '{tid}'{did_you_mean(tid, types)}; expected one of {one_of(types)}")
+    elif types:
+        for name, fname in result.items():
+            if name != "type" and fname not in types[tid].fields and name in value:
+                out.error(doc.pos(*key, name), f"'{key[-1]}.{name}': type '{tid}' has no field '{fname}'"
+                                               f"{did_you_mean(fname, types[tid].fields)}")
+    return result
+
+
+def parse_guide(section: Section, game: Game, types: dict[str, CardType], out: Collector) -> Guide:
+    """The guide section as plain data; every problem goes to ``out`` with its position."""
+    doc, base = section.doc, tuple(section.key)
+    data = section.data
+    if not isinstance(data, dict):
+        out.error(doc.pos(*base), "'guide' must be a mapping with intro, goal, audience, preparation, rounds, tips "
+                                  "and debrief")
+        return Guide()
+    check_keys(out, data, GUIDE_KEYS, lambda k: doc.key_pos(*base, k), "'guide'")
+
+    def text(key):
+        return _paragraphs(out, data.get(key), doc.pos(*base, key), f"'{key}'")
+
+    def items(key):
+        return _items(out, doc, base + (key,), data.get(key), f"'{key}'")
+
+    rounds = _rounds(out, doc, base + ("rounds",), data.get("rounds"))
+    copies: dict[str, int] = {}
+    raw_copies = data.get("copies")
+    if raw_copies is not None and expect(out, raw_copies, dict, doc.pos(*base, "copies"), "'copies'"):
+        for kind, n in raw_copies.items():
+            where = doc.pos(*base, "copies", kind)
+            if expect(out, n, int, where, f"copies of '{kind}'"):
+                if n < 1:
+                    out.error(where, f"copies of '{kind}' must be at least 1 (per table), not {n}")
+                else:
+                    copies[str(kind)] = n
+    guide = Guide(
+        intro=text("intro"), goal=text("goal"), audience=text("audience"), preparation=items("preparation"),
+        rounds=rounds, tips=items("tips"), debrief=text("debrief"),
+        questions=_mapping(out, doc, base + ("questions",), data.get("questions"), QUESTION_DEFAULTS, types),
+        partners=_mapping(out, doc, base + ("partners",), data.get("partners"), PARTNER_DEFAULTS, types),
+        copies=copies,
+    )
+    if rounds and all(r.minutes > 0 for r in rounds) and guide.minutes != game.duration:
+        listing = " + ".join(str(r.minutes) for r in rounds)
+        out.error(doc.key_pos(*base, "rounds"),
+                  f"the rounds take {listing} = {guide.minutes} minutes, but the game lasts {game.duration} minutes "
+                  f"('duration' in cards/game.yaml); make the minutes add up to {game.duration} "
+                  f"({'remove' if guide.minutes > game.duration else 'add'} "
+                  f"{abs(guide.minutes - game.duration)})")
+    return guide
+
+
+def _rounds(out: Collector, doc, key: tuple, value) -> tuple[Round, ...]:
+    if value is None or value == []:
+        out.error(doc.pos(*key[:-1]), "'guide' needs 'rounds': a list of rounds, each with title and minutes")
+        return ()
+    if not expect(out, value, list, doc.pos(*key), "'rounds'"):
+        return ()
+    rounds = []
+    for i, entry in enumerate(value):
+        where = key + (i,)
+        if not isinstance(entry, dict):
+            out.error(doc.pos(*where), f"round {i + 1} must be a mapping with title, minutes, goal, say and steps")
+            continue
+        check_keys(out, entry, ROUND_KEYS, lambda k, w=where: doc.key_pos(*w, k), f"round {i + 1}")
+        title = entry.get("title")
+        if title is None or title == "":
+            out.error(doc.pos(*where), f"round {i + 1} has no 'title'")
+            title = ""
+        elif not expect(out, title, str, doc.pos(*where, "title"), f"the title of round {i + 1}"):
+            title = ""
+        minutes = entry.get("minutes")
+        if minutes is None:
+            out.error(doc.pos(*where), f"round {i + 1} ('{title}') has no 'minutes'")
+            minutes = 0
+        elif not expect(out, minutes, int, doc.pos(*where, "minutes"), f"the minutes of round {i + 1}"):
+            minutes = 0
+        elif minutes < 1:
+            out.error(doc.pos(*where, "minutes"), f"round {i + 1} ('{title}') must take at least 1 minute, not {minutes}")
+            minutes = 0
+        rounds.append(Round(
+            title=str(title),
+            minutes=minutes,
+            goal=_paragraphs(out, entry.get("goal"), doc.pos(*where, "goal"), f"the goal of round {i + 1}"),
+            say=_paragraphs(out, entry.get("say"), doc.pos(*where, "say"), f"'say' of round {i + 1}"),
+            steps=_items(out, doc, where + ("steps",), entry.get("steps"), f"the steps of round {i + 1}"),
+            pos=doc.pos(*where),
+        ))
+    return tuple(rounds)
+
+
+def check_guide(sections: dict[str, Section], game: Game, types: dict[str, CardType], out: Collector) -> None:
+    """Load-time hook: report every problem of the guide section (when the kit has one)."""
+    if "guide" in sections and game is not None:
+        parse_guide(sections["guide"], game, types, out)
