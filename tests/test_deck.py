@@ -320,3 +320,48 @@ def test_calibration_back_lines_sit_their_value_away_from_the_front_lines(small,
         found_mm = (back.height - sum(ys) / len(ys) - to_px(y)) / dpi * 25.4
         expected = value if duplex == "long" else -value
         assert abs(found_mm - expected) < 0.15, (value, found_mm)
+
+
+def test_images_are_downsampled_and_stored_once(small, tmp_path):
+    """A picture field on two cards and a back logo: each image is stored once, at no more than 300 dpi."""
+    from PIL import Image
+
+    project = tmp_path / "p"
+    shutil.copytree(small, project)
+    (project / "img").mkdir()
+    Image.new("RGB", (3000, 3000), (200, 40, 40)).save(project / "img" / "foto.png")
+    Image.new("RGB", (120, 60), (20, 90, 200)).save(project / "img" / "logo.jpg", quality=90)
+    types = (project / "cards" / "types.yaml").read_text()
+    types = types.replace("      vraag:     {kind: text, required: true, max: 150, label: Vraag}",
+                          "      vraag:     {kind: text, required: true, max: 150, label: Vraag}\n"
+                          "      foto:      {kind: image, required: false, label: Foto}")
+    (project / "cards" / "types.yaml").write_text(types)
+    layout = (project / "layouts" / "default.yaml").read_text()
+    layout = layout.replace("      - {kind: stack, fields: [vraag, doorvraag], at: [4, 20, fill, fill], style: big}",
+                            "      - {kind: image, field: foto, at: [4, 17, fill, 25]}\n"
+                            "      - {kind: stack, fields: [vraag, doorvraag], at: [4, 45, fill, fill], style: big}")
+    layout = layout.replace("  logo: null", "  logo: img/logo.jpg")
+    (project / "layouts" / "default.yaml").write_text(layout)
+    cards = (project / "cards" / "sample.yaml").read_text()
+    cards = cards.replace("    vraag: Wat was het moeilijkste moment in jouw rol?",
+                          "    vraag: Wat was het moeilijkste moment in jouw rol?\n    foto: img/foto.png")
+    cards += "  - id: tweede-vraag\n    type: vraag\n    titel: Nog een\n    vraag: Wat neem je mee?\n    foto: img/foto.png\n"
+    (project / "cards" / "sample.yaml").write_text(cards)
+    folder = deck(project, tmp_path / "out")
+    for name in ("deck-a4.pdf", "deck-printshop.pdf"):
+        reader = PdfReader(str(folder / name))
+        images = {}
+
+        def collect(resources):
+            for _, ref in ((resources or {}).get("/XObject") or {}).items():
+                obj = ref.get_object()
+                if obj.get("/Subtype") == "/Image":
+                    images[ref.idnum] = (obj["/Width"], obj["/Height"])
+                elif obj.get("/Subtype") == "/Form":
+                    collect(obj.get("/Resources"))
+
+        for page in reader.pages:
+            collect(page["/Resources"])
+        assert len(images) == 2, (name, images)  # the photo and the logo, each once
+        frame_w_in = (63 - 8) / 25.4
+        assert max(w for w, h in images.values()) <= round(frame_w_in * 300) + 1
