@@ -17,6 +17,8 @@ from reportlab.platypus import Flowable, Paragraph
 
 from kaartenoptafel.render.fonts import FontFamily
 
+# Only long words are broken: a short word split over two lines is harder for a weak reader than a ragged edge.
+MIN_HYPHENATED = 9
 ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
 _ITALIC = re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", re.S)
@@ -59,6 +61,7 @@ def paragraph_style(style: TextStyle, size: float, indent: float = 0.0) -> Parag
         bulletFontSize=size,
         hyphenationLang="nl_NL" if style.hyphenate else "",
         embeddedHyphenation=1 if style.hyphenate else 0,
+        hyphenationMinWordLength=MIN_HYPHENATED,
         uriWasteReduce=0.3,
         splitLongWords=1,
     )
