@@ -1,0 +1,409 @@
+"""The worksheets that go with the board, on the home paper size (A4 or Letter).
+
+* **samenwerkingsafspraak**: one sheet for two partners to write down an agreement (who, for whom,
+  brings, gets, contact person, check-in date) and to weigh it with the three tests of an
+  afwegingstabel (fit, added value, feasibility);
+* **krachtenanalyse**: every partner's brengt and haalt from its role card in one table, grouped by
+  role group, with empty rows for the team's own partners; it runs over as many pages as it needs.
+
+Texts come from ``board.worksheets`` in cards/board.yaml, sizes and colours from ``worksheets:`` in
+layouts/board.yaml, the partners from the role cards (``board.partners`` names their type and fields).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth as _width
+from reportlab.pdfgen.canvas import Canvas
+
+from kaartenoptafel.errors import Collector, did_you_mean
+from kaartenoptafel.impose.grid import PAPER
+from kaartenoptafel.layout.spec import Colour
+from kaartenoptafel.layout.text import Fitted, Item, TextStyle, fit
+from kaartenoptafel.products.board import tint_of
+from kaartenoptafel.render.card import set_fill, set_stroke
+from kaartenoptafel.render.pdf import new_canvas
+from kaartenoptafel.resolve import ResolvedCard
+
+MIN_PITCH = 6.5  # mm: writing lines closer than this are too tight to write on
+
+
+@dataclass(frozen=True)
+class SheetStyle:
+    margin: float  # points
+    header: float
+    colour: Colour
+    tint: float
+    pitch: float
+    sizes: dict
+    widths: list[float]
+    extra_rows: int
+    min_row: float
+
+
+def read_sheet_style(style) -> SheetStyle:
+    w = ("worksheets",)
+    style.keys(*w, allowed=("margin", "header", "colour", "tint", "line_pitch", "text", "krachtenanalyse"))
+    names = ("title", "intro", "label", "body", "small")
+    style.keys(*w, "text", allowed=names)
+    style.keys(*w, "krachtenanalyse", allowed=("widths", "extra_rows", "min_row"))
+    return SheetStyle(
+        margin=style.number(*w, "margin", low=6, high=40) * mm,
+        header=style.number(*w, "header", low=10, high=60) * mm,
+        colour=style.colour(*w, "colour"),
+        tint=style.number(*w, "tint", low=0, high=1, unit=""),
+        pitch=style.number(*w, "line_pitch", low=MIN_PITCH, high=20) * mm,
+        sizes={n: style.number(*w, "text", n, low=6, high=40, unit="pt") for n in names},
+        widths=style.numbers(*w, "krachtenanalyse", "widths", count=None, low=1, high=100, unit="%"),
+        extra_rows=int(style.number(*w, "krachtenanalyse", "extra_rows", low=0, high=30, unit="rows")),
+        min_row=style.number(*w, "krachtenanalyse", "min_row", low=5, high=80) * mm,
+    )
+
+
+class _Sheet:
+    """Drawing helpers shared by both worksheets: the title band, paragraphs, writing lines, tick boxes."""
+
+    def __init__(self, ctx, ss: SheetStyle, paper: str, canvas: Canvas):
+        self.ctx, self.ss, self.c = ctx, ss, canvas
+        pw, ph = PAPER[paper]
+        self.W, self.H = pw * mm, ph * mm
+        self.ink = ctx.spec.colours["ink"]
+        self.muted = ctx.spec.colours.get("muted", Colour(rgb=(0.45, 0.45, 0.45)))
+        self.paper = ctx.spec.colours["paper"]
+        self.left, self.right = ss.margin, self.W - ss.margin
+        self.width = self.right - self.left
+
+    def style(self, colour: Colour | None = None, bold: bool = False, align: str = "left") -> TextStyle:
+        colour = colour or self.ink
+        # no hyphenation: whole words read more easily, and these sheets have the room
+        return TextStyle(self.ctx.family, colour.hex(), self.ss.colour.hex(), 1.2, align, bold, hyphenate=False)
+
+    def lay(self, text: str | None, size: float, width: float, colour: Colour | None = None, bold: bool = False,
+            items: tuple[str, ...] = (), align: str = "left") -> Fitted:
+        item = Item("t", None, text=text) if text is not None else Item("t", None, items=tuple(items))
+        return fit((item,), self.style(colour, bold, align), width, 1e6, size, size)
+
+    def draw(self, fitted: Fitted, x: float, top: float) -> float:
+        y = top
+        for flow, height, space in fitted.flowables:
+            y -= space + height
+            flow.drawOn(self.c, x, y)
+        return y
+
+    def header(self, title: str, note: str = "") -> float:
+        """The coloured title band at the top; returns the y below it."""
+        ss, c = self.ss, self.c
+        top = self.H - ss.margin
+        set_fill(c, ss.colour)
+        c.roundRect(self.left, top - ss.header, self.width, ss.header, 2.5 * mm, stroke=0, fill=1)
+        on = self.paper if ss.colour.luminance() < 0.6 else self.ink
+        fitted = self.lay(title, ss.sizes["title"], self.width * 0.7, on, bold=True)
+        self.draw(fitted, self.left + 6 * mm, top - (ss.header - fitted.height) / 2)
+        if note:
+            set_fill(c, on)
+            c.setFont(self.ctx.family.regular, ss.sizes["small"])
+            c.drawRightString(self.right - 6 * mm, top - ss.header / 2 - ss.sizes["small"] * 0.35, note)
+        return top - ss.header
+
+    def lines(self, x: float, top: float, width: float, count: int, pitch: float) -> float:
+        set_stroke(self.c, self.muted)
+        self.c.setLineWidth(0.5)
+        y = top
+        for _ in range(count):
+            y -= pitch
+            self.c.line(x, y, x + width, y)
+        return y
+
+    def box(self, x: float, y: float, side: float) -> None:
+        set_stroke(self.c, self.ss.colour)
+        self.c.setLineWidth(0.9)
+        self.c.rect(x, y, side, side, stroke=1, fill=0)
+
+    def footer(self, text: str) -> None:
+        set_fill(self.c, self.muted)
+        self.c.setFont(self.ctx.family.regular, self.ss.sizes["small"])
+        self.c.drawString(self.left, self.ss.margin - self.ss.sizes["small"] * 1.6, text)
+
+
+# -- samenwerkingsafspraak ----------------------------------------------------------------------
+
+
+def write_afspraak(ctx, content, ss: SheetStyle, paper: str, out: Collector) -> bytes | None:
+    key = ("worksheets", "afspraak")
+    before = len(out.diagnostics)
+    content.mapping(*key, allowed=("title", "intro", "partners", "per_partner", "together", "tests", "sign"))
+    title, intro, sign = (content.text(*key, k) for k in ("title", "intro", "sign"))
+    partners = content.texts(*key, "partners", least=2)
+    rows = _labelled_lines(content, key + ("per_partner",))
+    together = _labelled_lines(content, key + ("together",))
+    content.mapping(*key, "tests", allowed=("title", "columns", "rows"))
+    tests_title = content.text(*key, "tests", "title")
+    columns = content.texts(*key, "tests", "columns", least=2)
+    tests = []
+    for i, _ in enumerate(content.items(*key, "tests", "rows")):
+        content.mapping(*key, "tests", "rows", i, allowed=("label", "text"))
+        tests.append((content.text(*key, "tests", "rows", i, "label"), content.text(*key, "tests", "rows", i, "text")))
+    if len(out.diagnostics) > before:
+        return None
+
+    buf = io.BytesIO()
+    c = new_canvas(buf, paper_size_pt(paper), ctx.family, f"{ctx.kit.game.title}: {title}", "worksheet")
+    s = _Sheet(ctx, ss, paper, c)
+    sz = ss.sizes
+    gap = sz["label"] * 0.6
+
+    # measure everything at the preferred line pitch, then tighten the pitch if the page is too short
+    label_w = s.width * 0.28
+    col_w = (s.width - label_w) / len(partners)
+    check = 5 * mm
+    crit_w = s.width * 0.36
+    tick_w = 16 * mm
+    why_w = s.width - crit_w - tick_w * (len(columns) - 1)
+    intro_fit = s.lay(intro, sz["intro"], s.width)
+    row_labels = [s.lay(label, sz["label"], label_w - 3 * mm, bold=True) for label, _ in rows]
+    together_labels = [s.lay(label, sz["label"], s.width, bold=True) for label, _ in together]
+    test_fits = [s.lay(f"**{label}** {text}", sz["body"], crit_w - 3 * mm) for label, text in tests]
+    head_h = sz["label"] * 1.9
+    tests_head = s.lay(tests_title, sz["label"] * 1.25, s.width, ss.colour, bold=True)
+    sign_fit = s.lay(sign, sz["label"], s.width, bold=True)
+
+    def height(pitch: float) -> float:
+        h = intro_fit.height + gap * 2
+        h += head_h + sum(max(f.height + 2 * mm, n * pitch) + gap for f, (_, n) in zip(row_labels, rows))
+        h += sum(f.height + n * pitch + gap * 1.6 for f, (_, n) in zip(together_labels, together))
+        h += tests_head.height + gap + head_h + sum(max(f.height, 2 * pitch) + gap * 1.5 for f in test_fits)
+        h += sign_fit.height + pitch + gap
+        return h
+
+    top = s.header(title, ctx.kit.game.title) - gap * 1.5
+    room = top - ss.margin
+    pitch = ss.pitch
+    while height(pitch) > room and pitch > MIN_PITCH * mm:
+        pitch -= 0.25 * mm
+    if height(pitch) > room:
+        out.error(content.pos(*key), f"the samenwerkingsafspraak does not fit on one {paper.upper()} page; "
+                                     "use fewer writing lines or shorter texts")
+        return None
+    spare = room - height(pitch)
+
+    y = s.draw(intro_fit, s.left, top) - gap * 2 - spare * 0.15
+    # the partner table: a label column and one column per partner
+    tint = tint_of(ss.colour, ss.tint)
+    set_fill(c, tint)
+    c.rect(s.left + label_w, y - head_h, s.width - label_w, head_h, stroke=0, fill=1)
+    set_fill(c, ss.colour)
+    c.setFont(ctx.family.bold, sz["label"])
+    for k, name in enumerate(partners):
+        c.drawString(s.left + label_w + k * col_w + 2 * mm, y - head_h + sz["label"] * 0.6, name)
+    y -= head_h
+    for fitted, (_, n) in zip(row_labels, rows):
+        block = max(fitted.height + 2 * mm, n * pitch)
+        s.draw(fitted, s.left, y - 1.5 * mm)
+        for k in range(len(partners)):
+            s.lines(s.left + label_w + k * col_w + 2 * mm, y, col_w - 4 * mm, n, block / n)
+        y -= block + gap
+    y -= spare * 0.2
+    # together
+    for fitted, (_, n) in zip(together_labels, together):
+        y = s.draw(fitted, s.left, y)
+        y = s.lines(s.left, y, s.width, n, pitch) - gap * 1.6
+    y -= spare * 0.25
+    # the afwegingstabel: a criterion, tick boxes, and room for why
+    y = s.draw(tests_head, s.left, y) - gap
+    set_fill(c, tint)
+    c.rect(s.left, y - head_h, s.width, head_h, stroke=0, fill=1)
+    set_fill(c, ss.colour)
+    c.setFont(ctx.family.bold, sz["label"])
+    for k, name in enumerate(columns[:-1]):
+        c.drawCentredString(s.left + crit_w + (k + 0.5) * tick_w, y - head_h + sz["label"] * 0.6, name)
+    c.drawString(s.left + crit_w + tick_w * (len(columns) - 1) + 2 * mm, y - head_h + sz["label"] * 0.6, columns[-1])
+    y -= head_h
+    for fitted in test_fits:
+        block = max(fitted.height, 2 * pitch)
+        s.draw(fitted, s.left, y - 1.5 * mm)
+        for k in range(len(columns) - 1):
+            s.box(s.left + crit_w + (k + 0.5) * tick_w - check / 2, y - 1.5 * mm - check, check)
+        s.lines(s.left + crit_w + tick_w * (len(columns) - 1) + 2 * mm, y, why_w - 2 * mm, 2, block / 2)
+        y -= block + gap * 0.5
+        set_stroke(c, tint)
+        c.setLineWidth(0.8)
+        c.line(s.left, y, s.right, y)
+        y -= gap
+    y -= spare * 0.2
+    y = s.draw(sign_fit, s.left, y)
+    s.lines(s.left, y, s.width, 1, pitch)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def _labelled_lines(content, key: tuple) -> list[tuple[str, int]]:
+    result = []
+    for i, _ in enumerate(content.items(*key)):
+        content.mapping(*key, i, allowed=("label", "lines"))
+        result.append((content.text(*key, i, "label"), content.number(*key, i, "lines", low=1, high=12)))
+    return result
+
+
+def paper_size_pt(paper: str) -> tuple[float, float]:
+    pw, ph = PAPER[paper]
+    return pw * mm, ph * mm
+
+
+# -- krachtenanalyse --------------------------------------------------------------------------
+
+
+@dataclass
+class _Row:
+    cells: list[list[Fitted]]  # each cell: paragraphs from the top down
+    colour: Colour | None
+    height: float
+
+
+def write_krachtenanalyse(ctx, content, ss: SheetStyle, paper: str, cards: list[ResolvedCard], board,
+                          style, out: Collector) -> tuple[bytes, int] | None:
+    key = ("worksheets", "krachtenanalyse")
+    before = len(out.diagnostics)
+    content.mapping(*key, allowed=("title", "intro", "columns", "extra", "page"))
+    title, intro, extra, page_word = (content.text(*key, k) for k in ("title", "intro", "extra", "page"))
+    kit = ctx.kit
+    ptype = board.partner_type
+    fields = kit.types[ptype].fields if ptype in kit.types else {}
+    columns = []
+    for i, _ in enumerate(content.items(*key, "columns")):
+        content.mapping(*key, "columns", i, allowed=("label", "field"))
+        label = content.text(*key, "columns", i, "label")
+        name = content.optional(*key, "columns", i, "field")
+        if name is not None and not isinstance(name, str):
+            out.error(content.pos(*key, "columns", i, "field"), "'field' must be the name of a field")
+            name = None
+        if isinstance(name, str) and name not in fields:
+            out.error(content.pos(*key, "columns", i, "field"), f"'{name}' is not a field of '{ptype}'"
+                                                                f"{did_you_mean(name, fields)}")
+        columns.append((label, name if isinstance(name, str) else None))
+    if columns and len(ss.widths) != len(columns):
+        out.error(style.pos("worksheets", "krachtenanalyse", "widths"),
+                  f"{len(ss.widths)} column widths for the {len(columns)} columns of the krachtenanalyse in "
+                  "cards/board.yaml; give one width per column")
+    if len(out.diagnostics) > before:
+        return None
+
+    buf = io.BytesIO()
+    c = new_canvas(buf, paper_size_pt(paper), ctx.family, f"{kit.game.title}: {title}", "worksheet")
+    s = _Sheet(ctx, ss, paper, c)
+    sz = ss.sizes
+    total = sum(ss.widths)
+    bar = 2.2 * mm
+    widths = [s.width * w / total for w in ss.widths]
+    pad = 2 * mm
+    groups = list(kit.game.groups)
+    table = ctx.spec.tables.get("groups", {})
+    partners = [card for card in cards if card.type == ptype]
+    partners.sort(key=lambda card: groups.index(card.raw.get(board.group_field))
+                  if card.raw.get(board.group_field) in groups else len(groups))
+    rows: list[_Row] = []
+    for card in partners:
+        gid = card.raw.get(board.group_field)
+        colour = table.get(gid, board.colours["fallback"]) if gid in kit.game.groups else None
+        cells = []
+        for (label, name), width in zip(columns, widths):
+            inner = width - 2 * pad - (bar if not cells else 0)
+            value = card.values.get(name) if name else None
+            if value is None or value == [] or value == "":
+                cells.append([])
+            elif name == board.name_field:
+                # a long one-word name gets smaller rather than broken in the middle
+                longest = max(_width(w, ctx.family.bold, sz["body"]) for w in str(value).split())
+                size = max(sz["small"], min(sz["body"], sz["body"] * inner / longest))
+                cell = [s.lay(str(value), size, inner, bold=True)]
+                if gid in kit.game.groups:
+                    cell.append(s.lay(kit.game.groups[gid], sz["small"], inner, colour))
+                cells.append(cell)
+            elif isinstance(value, list):
+                cells.append([s.lay(None, sz["body"], inner, items=tuple(str(v) for v in value))])
+            else:
+                cells.append([s.lay(str(value), sz["body"], inner)])
+        height = max([sum(f.height for f in cell) for cell in cells] + [0]) + 2 * pad
+        rows.append(_Row(cells, colour, max(height, ss.min_row)))
+    for _ in range(ss.extra_rows):
+        first = s.lay(extra, sz["body"], widths[0] - 2 * pad - bar, s.muted)
+        rows.append(_Row([[first]] + [[]] * (len(columns) - 1), None, max(ss.min_row, first.height + 2 * pad)))
+    heads = [s.lay(label, sz["label"], w - 2 * pad, ss.colour, bold=True) for (label, _), w in zip(columns, widths)]
+    head_h = max(f.height for f in heads) + 2 * pad
+    intro_fit = s.lay(intro, sz["intro"], s.width)
+
+    # paginate: the title band and the table head on every page, the intro on the first
+    pages: list[list[_Row]] = [[]]
+    top0 = s.H - ss.margin - ss.header - sz["label"] * 0.9
+    bottom = ss.margin + sz["small"] * 1.2
+    y = top0 - intro_fit.height - sz["label"] - head_h
+    for row in rows:
+        if y - row.height < bottom and pages[-1]:
+            pages.append([])
+            y = top0 - head_h
+        if y - row.height < bottom:
+            out.error(content.pos(*key), "a row of the krachtenanalyse is higher than a page; shorten the card's texts")
+            return None
+        pages[-1].append(row)
+        y -= row.height
+    tint = tint_of(ss.colour, ss.tint)
+    for n, page_rows in enumerate(pages):
+        y = s.header(title, kit.game.title) - sz["label"] * 0.9
+        if n == 0:
+            y = s.draw(intro_fit, s.left, y) - sz["label"]
+        set_fill(c, tint)
+        c.rect(s.left, y - head_h, s.width, head_h, stroke=0, fill=1)
+        x = s.left
+        for fitted, w in zip(heads, widths):
+            s.draw(fitted, x + pad, y - pad)
+            x += w
+        y -= head_h
+        for row in page_rows:
+            if row.colour is not None:
+                set_fill(c, row.colour)
+                c.rect(s.left, y - row.height, bar, row.height, stroke=0, fill=1)
+            x = s.left
+            for k, (cell, w) in enumerate(zip(row.cells, widths)):
+                top = y - pad
+                for fitted in cell:
+                    top = s.draw(fitted, x + pad + (bar if k == 0 else 0), top)
+                x += w
+            y -= row.height
+            set_stroke(c, tint)
+            c.setLineWidth(0.8)
+            c.line(s.left, y, s.right, y)
+        # column rules
+        set_stroke(c, tint)
+        c.setLineWidth(0.8)
+        x = s.left
+        for w in widths[:-1]:
+            x += w
+            c.line(x, y, x, y + sum(r.height for r in page_rows) + head_h)
+        s.footer(f"{title} · {page_word} {n + 1}/{len(pages)}")
+        c.showPage()
+    c.save()
+    return buf.getvalue(), len(pages)
+
+
+# -- the product's part ----------------------------------------------------------------------
+
+
+def paper_name(paper: str) -> str:
+    return paper.upper() if paper == "a4" else paper.capitalize()
+
+
+def make_worksheets(ctx, content, style, board, cards: list[ResolvedCard], paper: str,
+                    out: Collector) -> list[tuple[str, bytes, int]]:
+    """Both worksheets as (manifest kind, PDF bytes, pages); problems go to ``out`` (then the list is empty)."""
+    if content.data is None or style.loc is None:
+        return []
+    ss = read_sheet_style(style)
+    before = len(out.diagnostics)
+    afspraak = write_afspraak(ctx, content, ss, paper, out)
+    krachten = write_krachtenanalyse(ctx, content, ss, paper, cards, board, style, out) if board is not None else None
+    if len(out.diagnostics) > before or afspraak is None or krachten is None:
+        return []
+    return [("worksheet-afspraak", afspraak, 1), ("worksheet-krachtenanalyse", krachten[0], krachten[1])]
