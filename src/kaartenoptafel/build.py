@@ -155,7 +155,7 @@ def build(options: BuildOptions, ctx: Context | None = None) -> dict:
     _load_optional_products()
     if ctx is None:
         ctx = prepare(options.project, options.region, options.layout)
-    wanted = options.only or tuple(PRODUCTS)
+    wanted = sorted(options.only or tuple(PRODUCTS), key=lambda name: name == "guide")  # the guide counts the rest
     unknown = [w for w in wanted if w not in PRODUCTS]
     if unknown:
         raise ContentError([Diagnostic(None, f"unknown product '{unknown[0]}'; choose from {', '.join(PRODUCTS)}")])

@@ -62,7 +62,8 @@ def _paragraphs(out: Collector, value, pos: Pos, what: str) -> tuple[str, ...]:
         return tuple(i for i in items if i)
     if not expect(out, value, str, pos, what):
         return ()
-    return tuple(p.strip() for p in str(value).split("\n\n") if p.strip())
+    # Lines inside a paragraph flow together (as in Markdown), so a folded YAML block reads as one paragraph.
+    return tuple(" ".join(p.split()) for p in str(value).split("\n\n") if p.strip())
 
 
 def _items(out: Collector, doc, key: tuple, value, what: str) -> tuple[str, ...]:
