@@ -23,6 +23,7 @@ from pypdf import PdfReader
 from kaartenoptafel.build import BuildOptions, build
 from kaartenoptafel.errors import Collector
 from kaartenoptafel.impose.booklet import padded, reading_order, sides, two_up
+from kaartenoptafel.load.checks import fill as fill_variables
 from kaartenoptafel.load.guide import parse_guide
 from kaartenoptafel.load.kit import load_project
 from kaartenoptafel.load.yamlfile import read_yaml
@@ -68,18 +69,20 @@ def kot(*args, cwd=None):
     return subprocess.run([sys.executable, "-m", "kaartenoptafel", *args], capture_output=True, text=True, cwd=cwd)
 
 
-def has_guide(cards: Path) -> bool:
+def guide_files(cards: Path) -> list[Path]:
+    """The files in ``cards`` that hold a top-level ``guide:``."""
+    found = []
     for path in sorted(cards.glob("*.yaml")):
         doc, _ = read_yaml(path)
         if doc is not None and isinstance(doc.data, dict) and "guide" in doc.data:
-            return True
-    return False
+            found.append(path)
+    return found
 
 
 @pytest.fixture(scope="module")
 def kit_dir(tmp_path_factory, repo) -> Path:
     """The default kit; a copy with the GIDS text when the repository has no guide text."""
-    if has_guide(repo / "cards"):
+    if guide_files(repo / "cards"):
         return repo
     root = tmp_path_factory.mktemp("guidekit")
     for name in ("cards", "layouts"):
@@ -138,20 +141,16 @@ def outline(path: Path) -> list[tuple[int, str, int]]:
     return found
 
 
-def fill(text: str, kit) -> str:
-    for name, value in {**kit.game.variables, "title": kit.game.title}.items():
-        text = text.replace("{" + name + "}", value)
-    return text
+def fill(text: str, kit, **values) -> str:
+    return fill_variables(text, {**kit.game.variables, "title": kit.game.title, **values})
 
 
 # -- validation (load time) ----------------------------------------------------------------------
 
 
 def write_guide(project: Path, body: str) -> None:
-    for path in (project / "cards").glob("*.yaml"):
-        doc, _ = read_yaml(path)
-        if doc is not None and isinstance(doc.data, dict) and "guide" in doc.data:
-            path.unlink()
+    for path in guide_files(project / "cards"):
+        path.unlink()
     (project / "cards" / "gids.yaml").write_text(textwrap.dedent(body), encoding="utf-8")
 
 
@@ -282,7 +281,7 @@ def test_outline_lists_every_chapter_and_round(out, kit, guide, labels):
     expected += [labels["guide_catalogue"]]
     assert chapters == expected
     rounds = [title for level, title, _ in entries if level == 1 and title.startswith(labels["guide_round"][:5])]
-    assert rounds == [fill(labels["guide_round"].replace("{n}", str(i)).replace("{title}", r.title), kit)
+    assert rounds == [fill(labels["guide_round"], kit, n=str(i), title=fill(r.title, kit))
                       for i, r in enumerate(guide.rounds, start=1)]
     toc = "\n".join(page_texts(out / "guide-a4.pdf")[1:3])
     for title in expected[1:]:
@@ -363,8 +362,7 @@ def test_catalogue_shows_every_card_id_once(out, kit, labels):
     for card in kit.cards:
         assert words.count(card.id) == 1, card.id
     per_type = [title for level, title, page in entries if level == 1 and page >= start]
-    assert per_type == [fill(labels["guide_catalogue_type"].replace("{plural}", t.plural)
-                             .replace("{n}", str(len(kit.cards_of(tid)))), kit)
+    assert per_type == [fill(labels["guide_catalogue_type"], kit, plural=t.plural, n=str(len(kit.cards_of(tid))))
                         for tid, t in kit.types.items() if kit.cards_of(tid)]
 
 
@@ -408,9 +406,7 @@ def test_only_guide_counts_what_a_full_build_makes_and_is_deterministic(kit_dir,
 def test_a_kit_without_guide_text_builds_no_guide(tmp_path, repo):
     for name in ("cards", "layouts"):
         shutil.copytree(repo / name, tmp_path / name)
-    for path in (tmp_path / "cards").glob("*.yaml"):
-        doc, _ = read_yaml(path)
-        if doc is not None and isinstance(doc.data, dict) and "guide" in doc.data:
-            path.unlink()
+    for path in guide_files(tmp_path / "cards"):
+        path.unlink()
     manifest = build(BuildOptions(project=tmp_path, out_dir=tmp_path / "o", only=("guide",), quiet=True))
     assert manifest["products"] == []

@@ -159,7 +159,6 @@ class Styles:
 
         self.body = style("body", spaceAfter=s * 0.55)
         self.lead = style("lead", fontSize=s * 1.12, leading=s * 1.55, spaceAfter=s * 0.8)
-        self.small = style("small", fontSize=s * 0.85, leading=s * 1.15, textColor=MUTED)
         self.file = style("file", fontSize=s * 0.85, leading=s * 1.2, textColor=MUTED, spaceBefore=s * 0.15,
                           hyphenationLang="")
         self.cell = style("cell", spaceAfter=0, leading=s * 1.25, hyphenationLang="")
