@@ -221,3 +221,6 @@ def _internal(exc: BaseException) -> None:
 
 
 # -- commands in their own modules (each registers with one line here) ----------------------------
+from kaartenoptafel.commands.preview import preview, sheet; cli.add_command(preview); cli.add_command(sheet)  # noqa: E402,E702
+from kaartenoptafel.commands.watch import watch; cli.add_command(watch)  # noqa: E402,E702
+from kaartenoptafel.commands.new import new; cli.add_command(new)  # noqa: E402,E702
