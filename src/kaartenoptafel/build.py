@@ -87,6 +87,10 @@ class Job:
 def prepare(project: Path, region: str | None = None, layout: str = "default.yaml") -> Context:
     """Load and check the kit and its layout; raises ContentError with every problem found."""
     kit = load_project(project, region)
+    if region is not None and layout == "default.yaml":  # a region's overlay may name its own layout file
+        from kaartenoptafel.resolve.overlay import region_layout
+
+        layout = region_layout(project, region) or layout
     spec, problems = load_layout(project, layout)
     if spec is None or problems:
         raise ContentError(problems)

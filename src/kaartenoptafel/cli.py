@@ -131,7 +131,10 @@ def _offset(value: str) -> tuple[float, float]:
 @click.option("--board-size", type=click.Choice(["a3", "a2", "a1"], case_sensitive=False), default="a3", show_default=True)
 @click.option("--overlap", type=click.FloatRange(3, 40), default=10.0, show_default=True, help="Glue overlap of board tiles, mm.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-def build(project, region, paper, duplex, back_offset, only, layout, out_dir, board_size, overlap, quiet) -> None:
+@click.option("--all", "all_variants", is_flag=True,
+              help="Build the base kit and every region ('kot regions'), in parallel, each into OUT/<variant>/.")
+def build(project, region, paper, duplex, back_offset, only, layout, out_dir, board_size, overlap, quiet,
+          all_variants) -> None:
     """Build the print-ready PDFs into OUT/<variant>/ with a manifest.json."""
     from kaartenoptafel.build import BuildOptions, build as run_build
 
@@ -141,8 +144,12 @@ def build(project, region, paper, duplex, back_offset, only, layout, out_dir, bo
         back_offset=_offset(back_offset), only=tuple(only), layout=layout, board_size=board_size.lower(),
         overlap=overlap, quiet=quiet,
     )
-    manifest = run_build(options)
-    if not quiet:
+    if all_variants and region:
+        raise click.UsageError("use either --all or --region NAME, not both")
+    if all_variants:
+        from kaartenoptafel.commands.regions import build_all
+    manifests = build_all(options) if all_variants else [run_build(options)]
+    for manifest in manifests if not quiet else ():
         folder = Path(out_dir) / manifest["variant"]
         for p in manifest["products"]:
             click.echo(f"{folder / p['path']}  ({p['kind']}, {p['pages']} pages, {p['paper']})")
@@ -221,6 +228,9 @@ def _internal(exc: BaseException) -> None:
 
 
 # -- commands in their own modules (each registers with one line here) ----------------------------
+from kaartenoptafel.commands.regions import regions; cli.add_command(regions)  # noqa: E402,E702
+from kaartenoptafel.commands.regions import diff; cli.add_command(diff)  # noqa: E402,E702
+from kaartenoptafel.commands.init import init; cli.add_command(init)  # noqa: E402,E702
 from kaartenoptafel.commands.preview import preview, sheet; cli.add_command(preview); cli.add_command(sheet)  # noqa: E402,E702
 from kaartenoptafel.commands.watch import watch; cli.add_command(watch)  # noqa: E402,E702
 from kaartenoptafel.commands.new import new; cli.add_command(new)  # noqa: E402,E702

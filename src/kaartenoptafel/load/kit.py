@@ -128,7 +128,7 @@ def load_project(root: Path, region: str | None = None) -> Kit:
     if region is not None:
         from kaartenoptafel.resolve.overlay import apply_overlays  # regions: issue 6
 
-        game, raw_cards, sections = apply_overlays(root, region, game, raw_cards, sections, out)
+        game, raw_cards, sections = apply_overlays(root, region, game, raw_cards, sections, out, types=types)
     if game is None:
         out.raise_if_any()
     cards = validate_cards(raw_cards, types, game, out) if types else []
