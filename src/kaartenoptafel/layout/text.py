@@ -110,14 +110,31 @@ class Fitted:
     height: float
 
 
+@lru_cache(maxsize=8192, typed=True)
+def _wrapped(item: Item, style: TextStyle, size: float, width: float) -> tuple[tuple[Flowable, float], ...]:
+    """The item's paragraphs at ``size`` wrapped to ``width``, with their heights.
+
+    Remembered, so a text that recurs (a label, a list entry, a card printed again, the same card in
+    the next product) is wrapped once. Drawing a wrapped paragraph does not change it, so the same
+    objects can be drawn on any number of cards and pages.
+    """
+    return tuple((flow, flow.wrap(width, 1e6)[1]) for flow in build_item(item, style, size))
+
+
+def _flows(item: Item, style: TextStyle, size: float, width: float) -> tuple[tuple[Flowable, float], ...]:
+    try:
+        return _wrapped(item, style, size, width)
+    except TypeError:  # an unhashable value (a list inside an Item): wrap without remembering
+        return _wrapped.__wrapped__(item, style, size, width)
+
+
 def _lay(items: tuple[Item, ...], style: TextStyle, size: float, width: float) -> tuple[Fitted, list[tuple[str, float]]]:
     flows = []
     bottoms = []
     y = 0.0
     gap = size * 0.32
     for n, item in enumerate(items):
-        for k, flow in enumerate(build_item(item, style, size)):
-            _, h = flow.wrap(width, 1e6)
+        for k, (flow, h) in enumerate(_flows(item, style, size, width)):
             space = gap if (n and k == 0) else (size * 0.1 if k else 0.0)
             y += space + h
             flows.append((flow, h, space))
@@ -128,13 +145,30 @@ def _lay(items: tuple[Item, ...], style: TextStyle, size: float, width: float) -
 def fit(items: tuple[Item, ...], style: TextStyle, width: float, height: float, max_size: float,
         min_size: float) -> Fitted:
     """The largest size in [min_size, max_size] (0.1 pt steps) at which ``items`` fit ``height``."""
+    items = tuple(items)
+    try:
+        result = _fit(items, style, width, height, max_size, min_size)
+    except TypeError:  # an unhashable value (a list inside an Item): fit without remembering
+        result = _fit.__wrapped__(items, style, width, height, max_size, min_size)
+    if isinstance(result, Fitted):
+        return result
+    raise Overflow(*result)
+
+
+@lru_cache(maxsize=4096, typed=True)
+def _fit(items: tuple[Item, ...], style: TextStyle, width: float, height: float, max_size: float,
+         min_size: float) -> Fitted | tuple[str, float, float]:
+    """:func:`fit`, remembered: the print-shop deck, the guide and a card's copies reuse the home deck's fit.
+
+    Returns the Fitted, or (field, overflow, size) for :class:`Overflow`.
+    """
     fitted, _ = _lay(items, style, max_size, width)
     if fitted.height <= height:
         return fitted
     smallest, bottoms = _lay(items, style, min_size, width)
     if smallest.height > height:
         field = next((f for f, bottom in bottoms if bottom > height + 0.01), items[-1].field)
-        raise Overflow(field, smallest.height - height, min_size)
+        return (field, smallest.height - height, min_size)
     lo, hi = min_size, max_size  # lo fits, hi does not
     best = smallest
     while hi - lo > 0.1:

@@ -19,6 +19,7 @@ from kaartenoptafel.layout.card import CardLayout, Context, layout_card
 from kaartenoptafel.products.labels import label
 from kaartenoptafel.render.card import draw_card
 from kaartenoptafel.render.pdf import new_canvas
+from kaartenoptafel.render.replay import replay
 from kaartenoptafel.resolve import ResolvedCard
 
 PRINTSHOP_MARK_SPACE = 8 * mm  # room outside the bleed for the crop marks
@@ -88,7 +89,7 @@ def write_home_deck(ctx: Context, cards: list[ResolvedCard], target, paper: str,
             c.translate(x, y)
             draw_card(c, lay, 0.0)
             c.restoreState()
-        cut_marks(c, grid)
+        replay(c, ("cut", grid), lambda: cut_marks(c, grid))  # the same marks on every sheet: written once
         key = "sheet_front" if duplex != "none" else "sheet_single"
         _caption(c, ctx, grid, label(ctx.kit, key, n=sheet + 1, total=total))
         c.showPage()
@@ -100,7 +101,7 @@ def write_home_deck(ctx: Context, cards: list[ResolvedCard], target, paper: str,
             c.translate(x + dx, y + dy)
             c.doForm(faces.back_form(card.type))
             c.restoreState()
-        cut_marks(c, grid, dx, dy)
+        replay(c, ("cut", grid, dx, dy), lambda: cut_marks(c, grid, dx, dy))
         _caption(c, ctx, grid, label(ctx.kit, f"sheet_back_{duplex}", n=sheet + 1, total=total), dx, dy)
         c.showPage()
     pages = c.getPageNumber() - 1
@@ -132,7 +133,7 @@ def write_printshop_deck(ctx: Context, cards: list[ResolvedCard], target, out: C
             else:
                 c.doForm(faces.back_form(card.type))
             c.restoreState()
-            crop_marks(c, m, m, w, h, b, PRINTSHOP_MARK_SPACE - 2.5 * mm)
+            replay(c, "crop", lambda: crop_marks(c, m, m, w, h, b, PRINTSHOP_MARK_SPACE - 2.5 * mm))
             c.showPage()
     pages = c.getPageNumber() - 1
     c.save()

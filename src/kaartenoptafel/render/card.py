@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable
 
 from kaartenoptafel.layout.card import CardLayout, FillBox, ImageBox, LineBox, SquareBox, TextBox
 from kaartenoptafel.layout.spec import Colour
 from kaartenoptafel.render.images import image_reader
+from kaartenoptafel.render.replay import replay
 
 
 def set_fill(c: Canvas, colour: Colour) -> None:
@@ -28,7 +30,20 @@ def draw_card(c: Canvas, card: CardLayout, bleed: float = 0.0) -> None:
 
     Everything is clipped to the trim box grown by ``bleed`` (points): 0 on home sheets, where cards
     touch, and the print shop's bleed on print-shop pages, where bands and backgrounds run past the cut.
+    A face drawn before on this canvas (the same boxes, whatever the card's id) is replayed, not redrawn.
     """
+    key = ("card", card.width, card.height, card.background, tuple(_box_key(b) for b in card.boxes), bleed)
+    replay(c, key, lambda: _draw_card(c, card, bleed))
+
+
+def _box_key(box):
+    """What decides how a box draws: an image box's source position (for messages) does not."""
+    if isinstance(box, ImageBox):
+        return ("image", box.path, box.x, box.y, box.w, box.h)
+    return box
+
+
+def _draw_card(c: Canvas, card: CardLayout, bleed: float) -> None:
     w, h = card.width, card.height
     c.saveState()
     path = c.beginPath()
@@ -45,7 +60,7 @@ def draw_card(c: Canvas, card: CardLayout, bleed: float = 0.0) -> None:
             y = box.top
             for flow, height, space in box.fitted.flowables:
                 y -= space + height
-                flow.drawOn(c, box.x, y)
+                draw_flowable(c, flow, box.x, y)
         elif isinstance(box, LineBox):
             set_stroke(c, box.colour)
             c.setLineWidth(box.width)
@@ -55,8 +70,23 @@ def draw_card(c: Canvas, card: CardLayout, bleed: float = 0.0) -> None:
             c.setLineWidth(0.9)
             c.rect(box.x, box.y, box.size, box.size, stroke=1, fill=0)
         elif isinstance(box, ImageBox):
-            reader, (iw, ih) = image_reader(box.path, box.w, box.h, box.pos)
-            scale = min(box.w / iw, box.h / ih)
-            dw, dh = iw * scale, ih * scale
-            c.drawImage(reader, box.x + (box.w - dw) / 2, box.y + (box.h - dh) / 2, dw, dh, mask="auto")
+            replay(c, _box_key(box), lambda box=box: _draw_image(c, box))
+    c.restoreState()
+
+
+def _draw_image(c: Canvas, box: ImageBox) -> None:
+    reader, (iw, ih) = image_reader(box.path, box.w, box.h, box.pos)
+    scale = min(box.w / iw, box.h / ih)
+    dw, dh = iw * scale, ih * scale
+    c.drawImage(reader, box.x + (box.w - dw) / 2, box.y + (box.h - dh) / 2, dw, dh, mask="auto")
+
+
+def draw_flowable(c: Canvas, flow: Flowable, x: float, y: float) -> None:
+    """``flow.drawOn(c, x, y)``, writing the same operators; a flowable drawn before on ``c`` is replayed."""
+    if type(flow).drawOn is not Flowable.drawOn or getattr(flow, "_showBoundary", None):
+        flow.drawOn(c, x, y)
+        return
+    c.saveState()
+    c.translate(x, y)
+    replay(c, ("flow", flow), lambda: flow._drawOn(c))
     c.restoreState()

@@ -1,0 +1,114 @@
+"""The speed-ups change no byte: remembered fits and wraps, and replayed drawing, write the same PDFs.
+
+(The timings themselves are in benchmarks/run.py, not in the test run.)
+"""
+
+from __future__ import annotations
+
+import io
+
+from reportlab.pdfgen.canvas import Canvas
+
+from kaartenoptafel.build import prepare
+from kaartenoptafel.errors import Collector
+from kaartenoptafel.layout import text
+from kaartenoptafel.products import deck
+from kaartenoptafel.render import card as card_render
+from kaartenoptafel.render import replay as replay_module
+from kaartenoptafel.render.pdf import new_canvas
+from kaartenoptafel.resolve import expand, resolve
+
+
+def _decks(root) -> tuple[bytes, bytes]:
+    ctx = prepare(root)
+    printed = expand(resolve(ctx.kit))
+    out = Collector()
+    home, shop = io.BytesIO(), io.BytesIO()
+    deck.write_home_deck(ctx, printed, home, "a4", "long", (0.0, 0.0), out)
+    deck.write_printshop_deck(ctx, printed, shop, out)
+    out.raise_if_any()
+    return home.getvalue(), shop.getvalue()
+
+
+def _plain(monkeypatch) -> None:
+    """Every cache and replay off: fit, wrap and draw everything afresh."""
+    def draw_only(c, key, draw):
+        draw()
+
+    monkeypatch.setattr(card_render, "replay", draw_only)
+    monkeypatch.setattr(deck, "replay", draw_only)
+    monkeypatch.setattr(text, "_fit", text._fit.__wrapped__)
+    monkeypatch.setattr(text, "_wrapped", text._wrapped.__wrapped__)
+
+
+def test_decks_are_byte_identical_with_and_without_caches(repo, monkeypatch):
+    first = _decks(repo)
+    warm = _decks(repo)  # every fit and wrap now comes from the caches
+    _plain(monkeypatch)
+    plain = _decks(repo)
+    assert first[0] == warm[0] == plain[0]
+    assert first[1] == warm[1] == plain[1]
+
+
+def test_repeated_cards_are_written_once_per_face_not_redrawn(repo, monkeypatch):
+    """The default kit prints its agreement card 12 times: the face is drawn once per PDF, then replayed."""
+    drawn = []
+    real = card_render._draw_card
+
+    def counting(c, lay, bleed):
+        drawn.append(lay.id)
+        real(c, lay, bleed)
+
+    monkeypatch.setattr(card_render, "_draw_card", counting)
+    ctx = prepare(repo)
+    printed = expand(resolve(ctx.kit))
+    deck.write_home_deck(ctx, printed, io.BytesIO(), "a4", "long", (0.0, 0.0), Collector())
+    copies = sum(1 for c in printed if c.id == "samenwerkingsafspraak")
+    assert copies >= 2
+    assert drawn.count("samenwerkingsafspraak") == 1
+    fronts = [d for d in drawn if not d.startswith("back:")]
+    assert len(fronts) == len({c.id for c in printed})  # each face once
+    assert len(drawn) - len(fronts) == len({c.type for c in printed})  # each back once, as a form
+
+
+def _canvas(family) -> tuple[Canvas, io.BytesIO]:
+    buf = io.BytesIO()
+    return new_canvas(buf, (200, 200), family, "t"), buf
+
+
+def _labels_sheet(family, use_replay: bool) -> bytes:
+    def draw(c):
+        c.drawString(5, 5, "Kaart ë")  # writes the current font and size
+        c.setFillColorRGB(0.2, 0.4, 0.6)  # leaks: the next drawing inherits this colour
+        c.setLineWidth(2)
+        c.setFont(family.bold, 9)
+
+    c, buf = _canvas(family)
+    for size in (10, 12, 10, 12):
+        c.setFont(family.regular, size)
+        for dx in (0, 50):
+            c.saveState()
+            c.translate(dx, 0)
+            if use_replay:
+                replay_module.replay(c, "label", lambda: draw(c))
+            else:
+                draw(c)
+            c.rect(0, 0, 10, 10, fill=1)  # uses the leaked colour and width
+            c.drawString(0, 20, "na")  # and the leaked font
+            c.restoreState()
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def test_replay_depends_on_the_state_at_entry_and_restores_the_state_it_leaves(repo):
+    family = prepare(repo).family
+    assert _labels_sheet(family, True) == _labels_sheet(family, False)
+
+
+def test_replay_memory_is_bounded(repo, monkeypatch):
+    monkeypatch.setattr(replay_module, "MAX_ENTRIES", 16)
+    c, _ = _canvas(prepare(repo).family)
+    for i in range(100):
+        replay_module.replay(c, ("n", i), lambda i=i: c.drawString(0, 0, str(i)))
+    assert len(replay_module._memos[c].entries) == 16
