@@ -1,0 +1,38 @@
+"""One measured build, run by run.py in its own process (so wall time includes a cold start).
+
+    python3 benchmarks/child.py home|printshop PROJECT OUT.pdf
+
+Builds one deck of PROJECT the way ``kot build`` does (load, check, resolve, lay out, draw, write)
+and prints a JSON line with the pages written.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+
+
+def main(mode: str, project: str, target: str) -> None:
+    from kaartenoptafel.build import prepare
+    from kaartenoptafel.errors import Collector
+    from kaartenoptafel.products.deck import write_home_deck, write_printshop_deck
+    from kaartenoptafel.resolve import expand, resolve
+
+    ctx = prepare(Path(project))
+    printed = expand(resolve(ctx.kit))
+    out = Collector()
+    if mode == "home":
+        result = write_home_deck(ctx, printed, target, "a4", "long", (0.0, 0.0), out)
+    elif mode == "printshop":
+        result = write_printshop_deck(ctx, printed, target, out)
+    else:
+        raise SystemExit(f"unknown mode {mode!r}")
+    out.raise_if_any()
+    print(json.dumps({"pages": result.pages, "cards": len(printed)}))
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:4])

@@ -1,0 +1,261 @@
+"""Speed and memory of kaartenoptafel against a bare-reportlab floor.
+
+    python3 benchmarks/run.py                    # 100, 1,000 and 10,000 cards, then the default kit
+    python3 benchmarks/run.py --sizes 100,1000   # a quicker run
+    python3 benchmarks/run.py --markdown         # the table as Markdown, for the README
+
+For each size it writes a synthetic project (benchmarks/synth.py: the default cards at three text
+lengths, every tenth card a photo card), then builds, each in a fresh process (cold start included):
+
+* floor       benchmarks/floor.py: the same cards 9-up on A4 with plain reportlab (no layout engine)
+* home deck   deck-a4.pdf, as ``kot build`` writes it
+* print shop  deck-printshop.pdf
+* whole kit   ``kot build``: every product (decks, board, guide, ...)
+
+and reports wall time, cards per second, CPU time, peak memory (max RSS of the process, from wait4)
+and PDF bytes per card, each also as a multiple of the floor's figure. Then the default kit from a
+cold start, ``kot preview`` of one card and ``kot build --all`` when those commands exist.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from synth import make_project  # noqa: E402
+
+
+@dataclass
+class Run:
+    wall: float
+    cpu: float
+    rss_mb: float
+    pdf_bytes: int
+    out: str
+
+
+def _env() -> dict:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(REPO / "src") + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env.pop("KOT_DEBUG", None)
+    return env
+
+
+def measure(cmd: list[str], outputs: list[Path], cwd: Path | None = None) -> Run:
+    """Run ``cmd`` in a fresh process: wall time, CPU time and peak RSS of that process alone."""
+    for path in outputs:
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=_env(), cwd=cwd)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
+    if proc.returncode != 0:
+        raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{stdout}\n{stderr}")
+    size = 0
+    for path in outputs:
+        if path.is_dir():
+            size += sum(p.stat().st_size for p in path.rglob("*.pdf"))
+        elif path.exists():
+            size += path.stat().st_size
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, size, stdout)
+
+
+def best(runs: list[Run]) -> Run:
+    return min(runs, key=lambda r: r.wall)
+
+
+def repeat(n: int, cmd: list[str], outputs: list[Path], cwd: Path | None = None) -> Run:
+    return best([measure(cmd, outputs, cwd) for _ in range(max(1, n))])
+
+
+def kot(*args: str) -> list[str]:
+    return [sys.executable, "-m", "kaartenoptafel", *args]
+
+
+def has_command(name: str) -> bool:
+    probe = subprocess.run(kot(name, "--help"), capture_output=True, env=_env(), text=True)
+    return probe.returncode == 0
+
+
+def has_option(command: str, option: str) -> bool:
+    probe = subprocess.run(kot(command, "--help"), capture_output=True, env=_env(), text=True)
+    return probe.returncode == 0 and option in probe.stdout
+
+
+def machine() -> dict:
+    model = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        import reportlab
+
+        rl = reportlab.Version
+    except ImportError:
+        rl = "?"
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=REPO)
+    return {
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "nproc": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "cpu": model,
+        "python": platform.python_version(),
+        "reportlab": rl,
+        "commit": commit.stdout.strip() or "?",
+        "load": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+    }
+
+
+ROW = "{:>7}  {:<22} {:>7} {:>8} {:>7} {:>8} {:>10} {:>7} {:>7} {:>7}"
+HEAD = ("cards", "build", "wall s", "cards/s", "CPU s", "peak MB", "bytes/card", "t/floor", "m/floor", "b/floor")
+
+
+def fmt_row(n: int, name: str, run: Run, floor: Run | None) -> tuple:
+    def ratio(a: float, b: float) -> str:
+        return f"{a / b:.2f}x" if floor is not None and b else ""
+
+    return (f"{n:,}", name, f"{run.wall:.2f}", f"{n / run.wall:,.0f}", f"{run.cpu:.2f}", f"{run.rss_mb:.0f}",
+            f"{run.pdf_bytes / n:,.0f}",
+            ratio(run.wall, floor.wall if floor else 0), ratio(run.rss_mb, floor.rss_mb if floor else 0),
+            ratio(run.pdf_bytes, floor.pdf_bytes if floor else 0))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="100,1000,10000", help="card counts, comma-separated")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per deck build; the fastest counts")
+    parser.add_argument("--work", type=Path, default=None, help="keep the synthetic projects and PDFs here")
+    parser.add_argument("--unique", action="store_true",
+                        help="also time a worst case: 1,000 cards whose every text has its own length")
+    parser.add_argument("--no-kit", action="store_true", help="skip the whole-kit builds of the synthetic projects")
+    parser.add_argument("--markdown", action="store_true", help="print the tables as Markdown")
+    args = parser.parse_args()
+    sizes = [int(s.replace("_", "").replace(",", "")) for s in args.sizes.split(",") if s.strip()]
+
+    work = args.work or Path(tempfile.mkdtemp(prefix="kot-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    info = machine()
+    print(f"# {info['date']}: {info['nproc']} x {info['cpu']}, Python {info['python']}, reportlab {info['reportlab']}, "
+          f"commit {info['commit']}, load average at start {info['load']}", flush=True)
+    rows: list[tuple] = []
+
+    def add(row: tuple) -> None:
+        rows.append(row)
+        if not args.markdown:
+            print(ROW.format(*row), flush=True)
+
+    if not args.markdown:
+        print(ROW.format(*HEAD), flush=True)
+    try:
+        cases = [(n, "faces", True) for n in sizes]
+        if args.unique:
+            cases.append((1000, "unique", True))
+        if sizes:
+            cases.append((max(sizes), "faces", False))  # text only: the per-card PDF size without photos
+        for n, variety, images in cases:
+            project = work / f"project-{n}-{variety}{'' if images else '-text'}"
+            summary = make_project(REPO, project, n, variety=variety, images=images)
+            tag = "" if variety == "faces" else " (unique texts)"
+            if not images:
+                tag = " (text only)"
+            out = work / f"out-{n}"
+            out.mkdir(exist_ok=True)
+            floor = repeat(args.repeat, [sys.executable, str(HERE / "floor.py"), str(project / "floor.json"),
+                                         str(out / "floor.pdf")], [out / "floor.pdf"])
+            add(fmt_row(n, f"floor{tag}", floor, floor))
+            home = repeat(args.repeat, [sys.executable, str(HERE / "child.py"), "home", str(project),
+                                        str(out / "deck-a4.pdf")], [out / "deck-a4.pdf"])
+            add(fmt_row(n, f"home deck{tag}", home, floor))
+            if variety != "faces" or not images:
+                continue
+            shop = repeat(args.repeat, [sys.executable, str(HERE / "child.py"), "printshop", str(project),
+                                        str(out / "deck-printshop.pdf")], [out / "deck-printshop.pdf"])
+            add(fmt_row(n, "print-shop deck", shop, floor))
+            if not args.no_kit:
+                kit = measure(kot("build", "-p", str(project), "--out", str(out / "kit"), "-q"), [out / "kit"])
+                add(fmt_row(n, "whole kit", kit, floor))
+            if not args.markdown:
+                print(f"{'':>9}({summary['faces']} different card faces, {summary['image_cards']} photo cards)",
+                      flush=True)
+
+        extra = default_kit(work, max(args.repeat, 3))
+    finally:
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+    if args.markdown:
+        print()
+        print("| cards | build | wall s | cards/s | CPU s | peak MB | PDF bytes/card | time / floor | memory / floor "
+              "| bytes / floor |")
+        print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for row in rows:
+            print("| " + " | ".join(row) + " |")
+        print()
+        for name, value in extra:
+            print(f"- {name}: {value}")
+    else:
+        print()
+        for name, value in extra:
+            print(f"{name:<44} {value}")
+
+
+def default_kit(work: Path, runs: int) -> list[tuple[str, str]]:
+    """The repository's own kit: a whole build from a cold start, a preview, --all."""
+    out = work / "default-kit"
+    results = []
+    builds = [measure(kot("build", "-p", str(REPO), "--out", str(out), "-q"), [out]) for _ in range(runs)]
+    wall = statistics.median(r.wall for r in builds)
+    cpu = statistics.median(r.cpu for r in builds)
+    manifest = json.loads((out / "default" / "manifest.json").read_text("utf-8"))
+    results.append(("default kit, `kot build` (all products)",
+                    f"{wall:.2f} s wall, {cpu:.2f} s CPU, {max(r.rss_mb for r in builds):.0f} MB, "
+                    f"{len(manifest['products'])} files, {manifest['cards']} cards (median of {runs})"))
+    if has_command("preview"):
+        cards = json.loads(subprocess.run(kot("list", "-p", str(REPO), "--json"), capture_output=True, text=True,
+                                          env=_env(), check=True).stdout)
+        png = work / "preview.png"
+        previews = [measure(kot("preview", cards[0]["id"], "-p", str(REPO), "-o", str(png)), [png])
+                    for _ in range(runs)]
+        results.append((f"`kot preview {cards[0]['id']}` (one card)",
+                        f"{statistics.median(r.wall for r in previews):.2f} s wall (median of {runs})"))
+    else:
+        results.append(("`kot preview`", "not present"))
+    if has_option("build", "--all"):
+        builds = [measure(kot("build", "--all", "-p", str(REPO), "--out", str(work / "all"), "-q"), [work / "all"])
+                  for _ in range(runs)]
+        run = min(builds, key=lambda r: r.wall)
+        results.append(("`kot build --all`",
+                        f"{run.wall:.2f} s wall, {run.cpu:.2f} s CPU: {run.cpu / run.wall:.2f} of "
+                        f"{machine()['nproc']} cores busy"))
+    else:
+        results.append(("`kot build --all`", "not present"))
+    return results
+
+
+if __name__ == "__main__":
+    main()
