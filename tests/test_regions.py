@@ -21,6 +21,7 @@ import pytest
 from pypdf import PdfReader
 
 from kaartenoptafel.errors import ContentError
+from kaartenoptafel.load.checks import walk_strings
 from kaartenoptafel.load.kit import load_project
 from kaartenoptafel.resolve.overlay import list_regions
 
@@ -95,7 +96,7 @@ def test_regions_lists_every_overlay():
     result = kot("regions", "--json", "--project", str(REPO))
     assert result.returncode == 0, result.stderr
     rows = {r["name"]: r for r in json.loads(result.stdout)}
-    assert set(REGIONS) <= set(rows)
+    assert set(REGIONS) | {"english"} <= set(rows)
     for name in REGIONS:
         assert rows[name]["ok"] and rows[name]["extends"] == "base" and rows[name]["layout"] == f"{name}.yaml"
 
@@ -205,6 +206,103 @@ def test_diff_lists_added_changed_and_removed_cards():
     assert diff["variables"]["gemeente"] == "Assen" and diff["sections"] == ["board"]
     text = kot("diff", "--region", "drenthe", "--project", str(REPO)).stdout
     assert "added" in text and "removed" in text and "rechtswinkel" in text
+
+
+# -- the English overlay -------------------------------------------------------------------------------
+
+# Dutch words that never occur in English text (as whole words); card ids such as 'werk-en-inkomen' in the
+# guide's catalogue are codes, not text, and are left out.
+DUTCH_WORDS = {"de", "het", "een", "en", "niet", "voor", "naar", "wij", "jullie", "zijn", "wordt", "ook", "maar",
+               "bij", "dit", "deze", "dat", "je", "jij", "kaart", "kaarten", "vel", "ronde", "tafel", "tafels",
+               "minuten", "spelers", "inwoner", "bibliotheek", "gemeente", "wie", "wat", "hoe", "samen"}
+
+
+# Label words that are the same in both languages.
+SHARED = {"Partner", "Ring", "in mm", "print", "kot build --back-offset DX"}
+
+
+def _fragments(text: str) -> set[str]:
+    """The literal words of a label without its {placeholders} and punctuation, in pieces of 3+ letters."""
+    parts = re.split(r"\{[^{}]*\}|[·:;()\[\],.?!'\"„”“%]|\d+", str(text))
+    return {" ".join(p.split()) for p in parts if len("".join(p.split())) >= 3}
+
+
+def _labels(kit) -> set[str]:
+    """Every label the base prints around the content: type names, field labels, backs, labels, board texts."""
+    texts = list(kit.game.groups.values()) + [kit.game.title, kit.game.subtitle]
+    for ctype in kit.types.values():
+        texts += [ctype.name, ctype.plural, ctype.back_text, *(f.label for f in ctype.fields.values())]
+        for spec in ctype.fields.values():
+            if spec.choices and spec.choices != tuple(kit.game.groups):
+                texts += list(spec.choices)
+    texts += [str(v) for v in kit.sections["labels"].data.values()]
+    texts += [t for key, t in walk_strings(kit.sections["board"].data) if key[0] != "partners" and key[-1] != "field"]
+    return set().union(*(_fragments(t) for t in texts))
+
+
+def _all_text(folder: Path, extra: Path) -> str:
+    return "\n".join(pdf_text(p) for p in sorted(folder.glob("*.pdf")) + [extra])
+
+
+@pytest.fixture(scope="module")
+def calibration(tmp_path_factory) -> dict:
+    """The calibration sheet (not part of `kot build`) of the base and of the English overlay."""
+    folder = tmp_path_factory.mktemp("cal")
+    paths = {}
+    for variant in ("default", "english"):
+        paths[variant] = folder / f"{variant}.pdf"
+        args = ["calibrate", "-o", str(paths[variant]), "--project", str(REPO)]
+        result = kot(*args, *(["--region", variant] if variant != "default" else []))
+        assert result.returncode == 0, result.stderr
+    return paths
+
+
+def test_english_build_has_no_dutch_label_of_the_base(everything, calibration):
+    base = load_project(REPO)
+    dutch = _labels(base) - SHARED
+    assert len(dutch) > 200
+    texts = {v: _all_text(everything / v, calibration[v]) for v in ("default", "english")}
+    for card_id in sorted((c.id for c in base.cards), key=len, reverse=True):  # the catalogue's codes are not text
+        texts = {v: t.replace(card_id, " ") for v, t in texts.items()}
+    spaced = {v: " ".join(t.replace("-\n", "").split()) for v, t in texts.items()}
+    squashed = {v: norm(t) for v, t in texts.items()}
+
+    def found(fragment: str, variant: str) -> bool:
+        if len(norm(fragment)) >= 6:  # long enough to look for without spaces (ring text, hyphenation)
+            return norm(fragment) in squashed[variant]
+        return re.search(rf"(?<![\w-]){re.escape(fragment)}(?![\w-])", spaced[variant]) is not None
+
+    in_base = {f for f in dutch if found(f, "default")}
+    assert len(in_base) > 0.8 * len(dutch), sorted(dutch - in_base)  # the control: the base prints them
+    left = sorted(f for f in dutch if found(f, "english"))
+    assert left == [], left
+
+
+def test_english_build_reads_as_english(everything, calibration):
+    words = []
+    for path in sorted((everything / "english").glob("*.pdf")) + [calibration["english"]]:
+        for token in pdf_text(path).split():
+            if "-" not in token:  # card ids in the catalogue are codes
+                words.append(token.strip(".,:;?!()[]'\"„”“‘’…·").lower())
+    dutch = sorted({w for w in words if w in DUTCH_WORDS})
+    assert dutch == [], dutch
+    assert {"the", "and", "resident", "partner", "library"} <= set(words)
+
+
+def test_english_overlay_translates_every_card_label_and_text():
+    base, english = load_project(REPO), load_project(REPO, "english")
+    assert english.sections["labels"].data.keys() == base.sections["labels"].data.keys()
+    assert [c.id for c in english.cards] == [c.id for c in base.cards]  # the same game: same cards and counts
+    assert [c.count for c in english.cards] == [c.count for c in base.cards]
+    old = {c.id: c for c in base.cards}
+    for card in english.cards:
+        same = [n for n, v in card.fields.items() if v == old[card.id].fields.get(n) and n != "groep"]
+        title = english.types[card.type].title_field
+        assert set(same) <= {title}, (card.id, same)  # only names stay (Riet, 78; SeniorWeb)
+    for tid, ctype in english.types.items():
+        for name, spec in ctype.fields.items():
+            assert spec.label != base.types[tid].fields[name].label or spec.label == "Partner", (tid, name)
+    assert english.game.language == "en" and english.game.title == "Cards on the Table"
 
 
 # -- the mechanism, on a writable copy of the kit ---------------------------------------------------
@@ -350,7 +448,7 @@ def test_every_mistake_is_listed_at_once_and_the_cli_exits_1(project):
         "cards/regions/fout.yaml:2:3", "cards/regions/fout.yaml:3:10", "cards/regions/fout.yaml:5:13"]
     unknown = kot("build", "--project", str(project), "--region", "nergens", "--out", str(project / "out"))
     assert unknown.returncode == 1 and "region 'nergens' not found" in unknown.stderr
-    assert "known regions: 'drenthe', 'fout'" in unknown.stderr and not (project / "out").exists()
+    assert "known regions: 'drenthe', 'english', 'fout'" in unknown.stderr and not (project / "out").exists()
 
 
 def test_build_all_and_region_together_is_a_usage_error(project):

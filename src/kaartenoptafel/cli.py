@@ -161,12 +161,13 @@ def build(project, region, paper, duplex, back_offset, only, layout, out_dir, bo
 @click.option("--paper", type=click.Choice(["a4", "letter"], case_sensitive=False), default="a4", show_default=True)
 @click.option("--duplex", type=click.Choice(["long", "short"]), default="long", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default="output/calibrate.pdf", show_default=True)
-def calibrate(project, paper, duplex, output) -> None:
+@region_option
+def calibrate(project, paper, duplex, output, region) -> None:
     """Print a one-sheet duplex test; read off the --back-offset for your printer."""
     from kaartenoptafel.build import prepare
     from kaartenoptafel.products.calibrate import write_calibration
 
-    ctx = prepare(_project(project))
+    ctx = prepare(_project(project), region)  # a language overlay translates the sheet's texts
     write_calibration(ctx, Path(output), paper.lower(), duplex)
     click.echo(f"{output}: print it double-sided, then follow the steps on the sheet")
 

@@ -12,7 +12,7 @@ from reportlab.lib.units import mm
 
 from kaartenoptafel.errors import Collector, Pos
 from kaartenoptafel.layout.spec import HEX, Colour, Frame, LayoutSpec, Style, TypeLayout
-from kaartenoptafel.layout.text import Fitted, Item, Overflow, TextStyle, fit
+from kaartenoptafel.layout.text import Fitted, Item, Overflow, TextStyle, fit, hyphenation_language
 from kaartenoptafel.load.model import CardType, Kit
 from kaartenoptafel.render.fonts import FontFamily
 from kaartenoptafel.resolve import ResolvedCard
@@ -118,6 +118,7 @@ class Context:
                 align=style.align,
                 bold=style.bold,
                 italic=style.italic,
+                lang=hyphenation_language(self.kit.game.language),
             )
         return self._text_styles[key]
 

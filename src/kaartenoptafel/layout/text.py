@@ -44,6 +44,14 @@ class TextStyle:
     bold: bool = False
     italic: bool = False
     hyphenate: bool = True  # off for titles: a title shrinks rather than breaks a word
+    lang: str = "nl_NL"  # hyphenation dictionary: the game's language (see hyphenation_language)
+
+
+def hyphenation_language(code: str) -> str:
+    """The pyphen dictionary for a game's ``language`` ('nl', 'en', 'de_CH', ...); Dutch when pyphen has none."""
+    import pyphen
+
+    return pyphen.language_fallback(str(code).replace("-", "_")) or "nl_NL"
 
 
 @lru_cache(maxsize=4096)
@@ -59,7 +67,7 @@ def paragraph_style(style: TextStyle, size: float, indent: float = 0.0) -> Parag
         bulletIndent=0,
         bulletFontName=style.family.regular,
         bulletFontSize=size,
-        hyphenationLang="nl_NL" if style.hyphenate else "",
+        hyphenationLang=style.lang if style.hyphenate else "",
         embeddedHyphenation=1 if style.hyphenate else 0,
         hyphenationMinWordLength=MIN_HYPHENATED,
         uriWasteReduce=0.3,
