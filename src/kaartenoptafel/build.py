@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from kaartenoptafel.errors import Collector, ContentError, Diagnostic, did_you_mean
-from kaartenoptafel.layout.card import Context
+from kaartenoptafel.layout.card import Context, check_printable
 from kaartenoptafel.layout.spec import load_layout
 from kaartenoptafel.load.kit import load_project
 from kaartenoptafel.load.model import Kit
@@ -98,7 +98,9 @@ def prepare(project: Path, region: str | None = None, layout: str = "default.yam
     out = Collector()
     _check_layout_fields(kit, spec, out)
     out.raise_if_any()
-    return Context(kit, spec, family)
+    ctx = Context(kit, spec, family)
+    check_printable(ctx)  # characters the font lacks, backs that cannot fit: found by `kot validate` too
+    return ctx
 
 
 def _check_layout_fields(kit: Kit, spec, out: Collector) -> None:

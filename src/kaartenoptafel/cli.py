@@ -6,6 +6,7 @@ Exit codes: 0 success; 1 content errors (each printed as path:line:col); 2 usage
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sys
@@ -194,16 +195,30 @@ def main() -> None:
         click.echo("interrupted; the previous output is unchanged", err=True)
         sys.exit(EXIT_INTERRUPTED)
     except PermissionError as exc:
-        click.echo(f"error: cannot write '{exc.filename}': permission denied; choose another folder with --out", err=True)
+        click.echo(f"error: cannot write '{_shown(exc.filename)}': permission denied; the previous output is unchanged; "
+                   "choose another folder with --out", err=True)
         sys.exit(EXIT_CONTENT)
     except OSError as exc:
-        if getattr(exc, "filename", None):
-            click.echo(f"error: {exc.filename}: {exc.strerror}", err=True)
+        if getattr(exc, "filename", None) or exc.errno in _ENVIRONMENT_ERRNOS:
+            where = f"{_shown(exc.filename)}: " if exc.filename else ""
+            click.echo(f"error: {where}{exc.strerror or exc}; the previous output is unchanged", err=True)
             sys.exit(EXIT_CONTENT)
         _internal(exc)
     except Exception as exc:  # noqa: BLE001 - the one place a bug becomes a short report
         _internal(exc)
     sys.exit(0)
+
+
+# errors of the machine, not of kaartenoptafel: a full disk, a read-only or vanished drive
+_ENVIRONMENT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO, errno.ENOENT}
+
+
+def _shown(filename) -> str:
+    """A path for a message: a hidden temporary file or staging folder is shown as the folder it was made in."""
+    path = Path(os.fsdecode(filename)) if filename is not None else Path("?")
+    if path.name.startswith(".") and (".staging-" in path.name or path.name.endswith((".tmp", ".old"))):
+        return str(path.parent)
+    return str(path)
 
 
 def _order(diagnostic) -> tuple:

@@ -5,8 +5,18 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 
 from kaartenoptafel.layout.card import CardLayout, Context, FillBox, ImageBox, LineBox, TextBox
-from kaartenoptafel.layout.text import Item, fit
+from kaartenoptafel.errors import ContentError, Diagnostic
+from kaartenoptafel.layout.text import Item, Overflow, fit
 from kaartenoptafel.load.model import CardType
+
+
+def _fit_or_fail(text: str, style, width: float, height: float, look, pos, what: str):
+    """Fit one back text; when it cannot fit even at its minimum size, a located error, not a crash."""
+    try:
+        return fit((Item("back", None, text=text),), style, width, height, look.size, look.min_size)
+    except Overflow as over:
+        raise ContentError([Diagnostic(pos, f"{what} does not fit on the back of the card: it runs "
+                                            f"{over.overflow_pt / mm:.1f} mm too long even at {over.size:g} pt; shorten it")]) from None
 
 
 def layout_back(ctx: Context, ctype: CardType) -> CardLayout:
@@ -25,12 +35,14 @@ def layout_back(ctx: Context, ctype: CardType) -> CardLayout:
     inner = w - 2 * (inset + spec.safe * mm * 0.5)
     big = spec.styles["back"]
     style = ctx.text_style(big, fill, fill)
-    fitted = fit((Item("back", None, text=ctype.back_text),), style, inner, h * 0.3, big.size, big.min_size)
+    fitted = _fit_or_fail(ctype.back_text, style, inner, h * 0.3, big, ctype.pos,
+                          f"the back text of type '{ctype.id}'")
     boxes.append(TextBox((w - inner) / 2, h / 2 + fitted.height / 2, inner, fitted))
     if spec.back.show_title:
         small = spec.styles["back_small"]
         sstyle = ctx.text_style(small, fill, fill)
-        title = fit((Item("title", None, text=ctx.kit.game.title),), sstyle, inner, h * 0.15, small.size, small.min_size)
+        title = _fit_or_fail(ctx.kit.game.title, sstyle, inner, h * 0.15, small, ctx.kit.game.pos,
+                             "the game's title (printed on every back)")
         boxes.append(TextBox((w - inner) / 2, inset + spec.safe * mm + title.height, inner, title))
     if spec.back.logo:
         side = min(w, h) * 0.28

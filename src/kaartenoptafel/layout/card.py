@@ -188,16 +188,50 @@ def _item(ctype: CardType, card: ResolvedCard, name: str, labelled: bool) -> Ite
 
 
 def _check_glyphs(ctx: Context, card: ResolvedCard, out: Collector) -> None:
+    fields = ctx.kit.types[card.type].fields
     for name, value in card.values.items():
-        texts = value if isinstance(value, list) else [value]
-        for text in texts:
-            missing = ctx.family.missing(str(text))
-            if missing:
-                shown = ", ".join(f"'{ch}' (U+{ord(ch):04X})" for ch in missing[:5])
-                out.error(card.field_pos.get(name, card.pos),
-                          f"field '{name}' has characters the font cannot draw: {shown}; remove or replace them",
-                          card.id)
-                return
+        if name in fields and fields[name].kind == "image":
+            continue  # a file name, never drawn
+        if _missing_glyphs(ctx, card.id, name, value, card.field_pos.get(name, card.pos), out):
+            return
+
+
+def check_printable(ctx: Context) -> None:
+    """The checks ``kot validate`` can make without laying out every card; raises ContentError.
+
+    Every character of every card text, back text and the game title must be in the font (else it
+    would print as a box), and every type's back must fit.
+    """
+    from kaartenoptafel.layout.back import layout_back
+    from kaartenoptafel.resolve import resolve
+
+    out = Collector()
+    for card in resolve(ctx.kit):
+        ctype = ctx.kit.types[card.type]
+        for name, value in card.values.items():
+            if ctype.fields[name].kind == "image":
+                continue  # a file name, never drawn
+            _missing_glyphs(ctx, card.id, name, value, card.field_pos.get(name, card.pos), out)
+    game = ctx.kit.game
+    _missing_glyphs(ctx, None, "title", game.title, game.pos, out, "the game's title")
+    for ctype in ctx.kit.types.values():
+        _missing_glyphs(ctx, None, "back", ctype.back_text, ctype.pos, out, f"the back text of type '{ctype.id}'")
+    out.raise_if_any()
+    for ctype in ctx.kit.types.values():
+        layout_back(ctx, ctype)  # raises a located ContentError when its text cannot fit
+
+
+def _missing_glyphs(ctx: Context, card_id, name: str, value, pos, out: Collector, what: str | None = None) -> bool:
+    texts = value if isinstance(value, list) else [value]
+    for text in texts:
+        missing = ctx.family.missing(str(text))
+        if missing:
+            shown = ", ".join(f"'{ch}' (U+{ord(ch):04X})" for ch in missing[:5])
+            more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+            out.error(pos, f"{what or f'field {name!r}'} has characters the font cannot draw: {shown}{more}; "
+                           "remove or replace them", card_id)
+            return True
+    return False
 
 
 def _form(ctx, card, ctype, frame, rect, style, accent, tl, out):

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from kaartenoptafel.errors import Collector, Pos, did_you_mean, one_of
-from kaartenoptafel.load.checks import check_keys
+from kaartenoptafel.load.checks import check_keys, describe
 from kaartenoptafel.load.yamlfile import Doc, read_yaml
 
 CARD_SIZES = {"poker": (63.0, 88.0), "a7": (74.0, 105.0), "tarot": (70.0, 120.0), "square": (63.0, 63.0),
@@ -23,6 +23,7 @@ FRAME_KEYS = ("kind", "at", "field", "fields", "style", "fill", "checks", "file"
 FRAME_KINDS = ("band", "text", "stack", "form", "image")
 TYPE_LAYOUT_KEYS = ("colour", "accent", "frames")
 BACK_KEYS = ("fill", "frame_inset", "show_title", "logo")
+FONT_FACES = ("regular", "bold", "italic", "bold_italic")
 ALIGNS = ("left", "center", "right", "justify")
 HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -229,6 +230,28 @@ def _number(out: Collector, loc: _Located, key: tuple, default: float, low: floa
     return float(node)
 
 
+def _mapping(out: Collector, loc: _Located, key: str, what: str) -> dict:
+    """``data[key]`` when it is a mapping (or absent: {}); anything else is reported and ignored."""
+    value = loc.data.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        out.error(loc.pos(key), f"'{key}' must be a mapping ({what}), not {describe(value)}")
+        return {}
+    return value
+
+
+def _image(out: Collector, root: Path, value: Any, pos: Pos) -> str | None:
+    """An image file the layout names: inside the project, present and readable (checked now, not at print time)."""
+    from kaartenoptafel.render.images import check_image
+
+    _, problem = check_image(root, value)
+    if problem:
+        out.error(pos, problem)
+        return None
+    return value
+
+
 def load_layout(root: Path, name: str = "default.yaml") -> tuple[LayoutSpec | None, list]:
     """Read ``layouts/<name>`` and everything it extends; returns (spec, problems)."""
     out = Collector()
@@ -237,10 +260,7 @@ def load_layout(root: Path, name: str = "default.yaml") -> tuple[LayoutSpec | No
         return None, out.diagnostics
     data = loc.data
     check_keys(out, data, TOP_KEYS, lambda k: loc.key_pos(k), "the layout")
-    card = data.get("card", {}) or {}
-    if not isinstance(card, dict):
-        out.error(loc.pos("card"), "'card' must be a mapping (size, bleed, safe, corner_radius)")
-        card = {}
+    card = _mapping(out, loc, "card", "size, bleed, safe, corner_radius")
     check_keys(out, card, CARD_KEYS, lambda k: loc.key_pos("card", k), "card")
     size = card.get("size", "poker")
     width, height = 63.0, 88.0
@@ -266,10 +286,7 @@ def load_layout(root: Path, name: str = "default.yaml") -> tuple[LayoutSpec | No
 
     colours: dict[str, Colour] = {}
     tables: dict[str, dict[str, Colour]] = {}
-    raw_colours = data.get("colours", {}) or {}
-    if not isinstance(raw_colours, dict):
-        out.error(loc.pos("colours"), "'colours' must be a mapping of name: colour")
-        raw_colours = {}
+    raw_colours = _mapping(out, loc, "colours", "name: colour")
     for cname, value in raw_colours.items():
         if isinstance(value, dict):
             tables[cname] = {}
@@ -289,7 +306,7 @@ def load_layout(root: Path, name: str = "default.yaml") -> tuple[LayoutSpec | No
     colours.setdefault("paper", Colour(rgb=(1, 1, 1)))
 
     styles: dict[str, Style] = {}
-    for sname, raw in (data.get("styles", {}) or {}).items():
+    for sname, raw in _mapping(out, loc, "styles", "name: {size, bold, colour, ...}").items():
         if not isinstance(raw, dict):
             out.error(loc.pos("styles", sname), f"style '{sname}' must be a mapping such as {{size: 10}}")
             continue
@@ -318,7 +335,7 @@ def load_layout(root: Path, name: str = "default.yaml") -> tuple[LayoutSpec | No
         styles.setdefault(needed, Style())
 
     types: dict[str, TypeLayout] = {}
-    for tid, raw in (data.get("types", {}) or {}).items():
+    for tid, raw in _mapping(out, loc, "types", "card type: {colour, frames}").items():
         if not isinstance(raw, dict):
             out.error(loc.pos("types", tid), f"the layout of type '{tid}' must be a mapping (colour, frames)")
             continue
@@ -331,31 +348,54 @@ def load_layout(root: Path, name: str = "default.yaml") -> tuple[LayoutSpec | No
         accent = raw.get("accent")
         if isinstance(accent, dict):
             accent_by, accent_from = accent.get("by"), accent.get("from")
-            if accent_from not in tables:
+            if not isinstance(accent_by, str) or not isinstance(accent_from, str):
+                out.error(loc.pos("types", tid, "accent"), "accent must be {by: <field>, from: <colour table>}, both names")
+                accent_by = accent_from = None
+            elif accent_from not in tables:
                 out.error(loc.pos("types", tid, "accent"), f"accent table '{accent_from}' is not under colours{did_you_mean(str(accent_from), tables)}")
                 accent_by = accent_from = None
         elif accent is not None:
             out.error(loc.pos("types", tid, "accent"), "accent must be {by: <field>, from: <colour table>}")
         frames = []
-        for i, fraw in enumerate(raw.get("frames", []) or []):
-            frame = _parse_frame(out, loc, ("types", tid, "frames", i), fraw, styles, width, height)
+        raw_frames = raw.get("frames", []) or []
+        if not isinstance(raw_frames, list):
+            out.error(loc.pos("types", tid, "frames"), f"'frames' must be a list, each starting with '- {{kind: ...}}', "
+                                                       f"not {describe(raw_frames)}")
+            raw_frames = []
+        for i, fraw in enumerate(raw_frames):
+            frame = _parse_frame(out, loc, ("types", tid, "frames", i), fraw, styles, width, height, root)
             if frame:
                 frames.append(frame)
         types[str(tid)] = TypeLayout(colour=colour, accent_by=accent_by, accent_from=accent_from, frames=tuple(frames))
 
-    back_raw = data.get("back", {}) or {}
+    back_raw = _mapping(out, loc, "back", "fill, frame_inset, show_title, logo")
     check_keys(out, back_raw, BACK_KEYS, lambda k: loc.key_pos("back", k), "back")
     logo = back_raw.get("logo")
+    if logo is not None:
+        logo = _image(out, root, logo, loc.pos("back", "logo"))
+    fill = back_raw.get("fill", "colour")
+    if not isinstance(fill, str):
+        out.error(loc.pos("back", "fill"), f"back fill must be a colour ('colour', 'accent', '#rrggbb' or a name), "
+                                           f"not {describe(fill)}")
+        fill = "colour"
+    show_title = back_raw.get("show_title", True)
+    if not isinstance(show_title, bool):
+        out.error(loc.pos("back", "show_title"), f"show_title must be true or false, not {describe(show_title)}")
+        show_title = True
     back = BackSpec(
-        fill=str(back_raw.get("fill", "colour")),
+        fill=fill,
         frame_inset=_number(out, loc, ("back", "frame_inset"), 4, 0, 30),
-        show_title=bool(back_raw.get("show_title", True)),
-        logo=str(logo) if logo else None,
+        show_title=show_title,
+        logo=logo or None,
     )
     fonts = data.get("fonts", {"family": "AtkinsonHyperlegibleNext"})
-    if not isinstance(fonts, dict):
+    if not isinstance(fonts, dict) or not fonts:
         out.error(loc.pos("fonts"), "'fonts' must be a mapping: {family: NAME} or {regular: file.ttf, bold: ...}")
         fonts = {"family": "AtkinsonHyperlegibleNext"}
+    check_keys(out, fonts, ("family",) + FONT_FACES, lambda k: loc.key_pos("fonts", k), "fonts")
+    for key, value in fonts.items():
+        if not isinstance(value, str) or not value.strip():
+            out.error(loc.pos("fonts", key), f"fonts '{key}' must be a font family name or a .ttf file, not {describe(value)}")
     spec = LayoutSpec(
         width=width, height=height, bleed=bleed, safe=safe, corner_radius=radius,
         fonts={**fonts, "_pos": {k: loc.pos("fonts", k) for k in fonts}},
@@ -365,7 +405,7 @@ def load_layout(root: Path, name: str = "default.yaml") -> tuple[LayoutSpec | No
     return (None if out else spec), out.diagnostics
 
 
-def _parse_frame(out, loc, key, raw, styles, width, height) -> Frame | None:
+def _parse_frame(out, loc, key, raw, styles, width, height, root=None) -> Frame | None:
     if not isinstance(raw, dict):
         out.error(loc.pos(*key), "a frame must be a mapping such as {kind: text, field: titel, at: [4, 4, fill, 9]}")
         return None
@@ -388,15 +428,24 @@ def _parse_frame(out, loc, key, raw, styles, width, height) -> Frame | None:
             out.error(loc.pos(*key, "at"), f"'at' value {v!r} must be a number of mm inside the card" + (" or 'fill'" if i >= 2 else ""))
             return None
     style = raw.get("style", "body")
-    if style not in styles:
+    if not isinstance(style, str) or style not in styles:
         out.error(loc.pos(*key, "style"), f"unknown style '{style}'{did_you_mean(str(style), styles)}; expected one of {one_of(styles)}")
         return None
     fields = raw.get("fields", [])
-    if not isinstance(fields, list):
+    if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
         out.error(loc.pos(*key, "fields"), "'fields' must be a list of field names")
-        fields = []
+        return None
+    names = {}
+    for name in ("field", "checks", "file", "fill"):
+        value = raw.get(name)
+        if value is not None and not isinstance(value, str):
+            out.error(loc.pos(*key, name), f"'{name}' must be a name (a text), not {describe(value)}")
+            return None
+        names[name] = value
+    if names["file"] is not None and root is not None and _image(out, root, names["file"], loc.pos(*key, "file")) is None:
+        return None
     return Frame(
         kind=kind, x=values[0], y=values[1], w=values[2], h=values[3],
-        field=raw.get("field"), fields=tuple(str(f) for f in fields), style=str(style),
-        fill=str(raw.get("fill", "accent")), checks=raw.get("checks"), file=raw.get("file"), pos=loc.pos(*key),
+        field=names["field"], fields=tuple(fields), style=style,
+        fill=names["fill"] or "accent", checks=names["checks"], file=names["file"], pos=loc.pos(*key),
     )

@@ -26,9 +26,9 @@ _ITALIC = re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", re.S)
 
 def to_markup(text: str) -> str:
     """``**bold**``, ``*italic*`` and line breaks to reportlab's paragraph markup; everything else escaped."""
-    out = escape(str(text))
-    out = _BOLD.sub(r"<b>\1</b>", out)
-    out = _ITALIC.sub(r"<i>\1</i>", out)
+    pieces = _BOLD.split(escape(str(text)))  # outside, bold, outside, bold, ...: an italic never crosses a
+    italic = [_ITALIC.sub(r"<i>\1</i>", piece) for piece in pieces]  # bold edge, so the tags always nest
+    out = "".join(f"<b>{piece}</b>" if i % 2 else piece for i, piece in enumerate(italic))
     return out.strip().replace("\n", "<br/>")
 
 

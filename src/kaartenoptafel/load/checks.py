@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 from typing import Any
 
 from kaartenoptafel.errors import Collector, Pos, did_you_mean, one_of
@@ -100,3 +102,39 @@ def walk_strings(value: Any, key: tuple = ()):
     elif isinstance(value, dict):
         for k, item in value.items():
             yield from walk_strings(item, key + (k,))
+
+
+def project_file(root: Path, rel: Any, what: str = "file") -> tuple[Path | None, str | None]:
+    """Resolve ``rel`` (as written in a YAML file) inside the project folder ``root``.
+
+    Returns (path, None), or (None, a message) when it is not a text, is absolute, leaves the project
+    (``../``, or a link that points outside), or names no file. Nothing outside the project is ever read.
+    """
+    if not isinstance(rel, str) or not rel.strip():
+        return None, f"{what} must be a path inside the project, such as images/logo.png, not {describe(rel)}"
+    if "\x00" in rel:
+        return None, f"{what} path contains a NUL character"
+    given = Path(rel)
+    if given.is_absolute() or rel.startswith(("\\", "~")) or re.match(r"^[A-Za-z]:", rel):
+        return None, f"{what} path '{rel}' is absolute; give a path inside the project folder, such as images/logo.png"
+    base = root.resolve()
+    lexical = Path(os.path.normpath(base / given))
+    try:
+        lexical.relative_to(base)
+    except ValueError:
+        return None, f"{what} path '{rel}' points outside the project folder; keep the file inside the project"
+    try:
+        path = (base / given).resolve()
+        path.relative_to(base)
+    except (ValueError, OSError, RuntimeError):
+        return None, f"{what} '{rel}' is a link to a file outside the project folder; copy the file into the project"
+    if not path.exists():
+        folder = path.parent
+        try:
+            known = [p.name for p in folder.iterdir()] if folder.is_dir() else []
+        except OSError:
+            known = []
+        return None, f"{what} '{rel}' not found{did_you_mean(given.name, known)}"
+    if not path.is_file():
+        return None, f"{what} '{rel}' is not a file"
+    return path, None

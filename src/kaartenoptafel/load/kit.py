@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from kaartenoptafel.errors import Collector, Pos, did_you_mean, one_of
-from kaartenoptafel.load.checks import SLUG, check_keys, check_variables, expect, fill, walk_strings
+from kaartenoptafel.load.checks import SLUG, check_keys, check_variables, describe, expect, fill, walk_strings
 from kaartenoptafel.load.guide import check_guide
 from kaartenoptafel.load.model import (
     FIELD_KINDS,
@@ -132,6 +132,7 @@ def load_project(root: Path, region: str | None = None) -> Kit:
     if game is None:
         out.raise_if_any()
     cards = validate_cards(raw_cards, types, game, out) if types else []
+    _check_limits_and_images(root, cards, types, game, out)
     for section in sections.values():
         if section.name == "labels":
             continue  # labels carry placeholders such as {n} that the products fill in
@@ -140,6 +141,23 @@ def load_project(root: Path, region: str | None = None) -> Kit:
     check_guide(sections, game, types, out)  # the guide's rounds must add up to the game's duration
     out.raise_if_any()
     return Kit(root, game, types, tuple(cards), sections, tuple(src.files))
+
+
+def _check_limits_and_images(root: Path, cards: list[Card], types: dict[str, CardType], game: Game, out: Collector) -> None:
+    """The printed copies stay under MAX_CARDS; every image a card names is a readable image inside the project."""
+    printed = sum(card.count for card in cards)
+    if printed > MAX_CARDS:
+        biggest = max(cards, key=lambda card: card.count)
+        out.error(biggest.field_pos.get("count", biggest.pos),
+                  f"the kit prints {printed:,} cards (counts included); the limit is {MAX_CARDS:,}", biggest.id)
+    for card in cards:
+        for name, spec in types[card.type].fields.items():
+            if spec.kind == "image" and name in card.fields:
+                from kaartenoptafel.render.images import check_image
+
+                _, problem = check_image(root, fill(str(card.fields[name]), game.variables))
+                if problem:
+                    out.error(card.field_pos.get(name, card.pos), f"field '{name}': {problem}", card.id)
 
 
 # -- game.yaml ---------------------------------------------------------------------------------
@@ -244,32 +262,47 @@ def parse_types(doc: Doc, game: Game | None, out: Collector) -> dict[str, CardTy
                 out.error(doc.key_pos(*fwhere), f"field name '{fname}' is reserved for every card; choose another name")
                 continue
             parsed = _parse_field(str(fname), fspec, doc, fwhere, game, out)
-            if parsed:
-                fields[str(fname)] = parsed
+            # a broken spec (already reported) still names a field, so the cards using it are not flagged too
+            fields[str(fname)] = parsed or FieldSpec(str(fname), "text", str(fname), pos=doc.pos(*fwhere))
         title_field = spec.get("title_field", "titel")
-        if fields and title_field not in fields:
+        if not isinstance(title_field, str):
+            out.error(doc.pos(*where, "title_field"), f"type '{tid}': title_field must be the name of one of its fields, "
+                                                      f"not {describe(title_field)}")
+            title_field = "titel"
+        elif fields and title_field not in fields:
             out.error(
                 doc.pos(*where, "title_field") if "title_field" in spec else doc.pos(*where),
                 f"type '{tid}': title_field '{title_field}' is not one of its fields{did_you_mean(str(title_field), fields)}",
             )
+        for key in ("name", "plural"):
+            if key in spec:
+                expect(out, spec[key], str, doc.pos(*where, key), f"'{key}' of type '{tid}'")
         back = spec.get("back", {})
-        back_text = str(spec.get("name", tid))
+        back_text = _text(spec.get("name"), str(tid))
         if isinstance(back, dict):
             check_keys(out, back, ("text",), lambda k, w=where: doc.key_pos(*w, "back", k), f"the back of '{tid}'")
-            back_text = str(back.get("text", back_text))
+            if "text" in back and expect(out, back["text"], str, doc.pos(*where, "back", "text"), f"the back text of '{tid}'"):
+                back_text = _text(back["text"], back_text)
         else:
             out.error(doc.pos(*where, "back"), "'back' must be a mapping such as {text: Rol}")
-        name = str(spec.get("name", tid))
+        name = _text(spec.get("name"), str(tid))
         types[str(tid)] = CardType(
             id=str(tid),
             name=name,
-            plural=str(spec.get("plural", name)),
+            plural=_text(spec.get("plural"), name),
             title_field=str(title_field),
             fields=fields,
             back_text=back_text,
             pos=doc.pos(*where),
         )
     return types
+
+
+def _text(value: Any, default: str) -> str:
+    """A text value as printed; anything but a text or a number (already reported) gives the default."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return default
+    return str(value)
 
 
 def _parse_field(name: str, spec: Any, doc: Doc, where: tuple, game: Game | None, out: Collector) -> FieldSpec | None:
@@ -303,10 +336,12 @@ def _parse_field(name: str, spec: Any, doc: Doc, where: tuple, game: Game | None
         else:
             out.error(doc.pos(*where), f"field '{name}' of kind choice needs 'choices': a list, or 'groups'")
             return None
+    if "label" in spec:
+        expect(out, spec["label"], str, doc.pos(*where, "label"), f"the label of field '{name}'")
     return FieldSpec(
         name=name,
         kind=kind,
-        label=str(spec.get("label", name)),
+        label=_text(spec.get("label"), name),
         required=required,
         choices=choices,
         pos=doc.pos(*where),
@@ -345,7 +380,7 @@ def collect_entries(docs: list[Doc], out: Collector) -> tuple[list[RawCard], dic
                     continue
                 sections[key] = Section(key, value, doc, (key,))
     if len(raw_cards) > MAX_CARDS:
-        out.error(docs[0].pos(), f"{len(raw_cards)} cards; the limit is {MAX_CARDS}")
+        out.error(raw_cards[MAX_CARDS].pos, f"{len(raw_cards)} cards; the limit is {MAX_CARDS:,} cards per kit")
     return raw_cards, sections
 
 
@@ -375,6 +410,9 @@ def _validate_card(raw: RawCard, types: dict[str, CardType], game: Game, out: Co
         out.error(raw.at("id"), f"id {cid!r} must be lowercase letters, digits and '-' (like 'sociaal-wijkteam')")
         return None
     tid = data.get("type")
+    if not isinstance(tid, (str, type(None))):
+        out.error(raw.at("type"), f"'type' must be the name of a card type ({one_of(types)}), not {describe(tid)}", cid)
+        return None
     if tid not in types:
         if tid is None:
             out.error(raw.pos, f"card has no 'type'; expected one of {one_of(types)}", cid)
@@ -388,7 +426,10 @@ def _validate_card(raw: RawCard, types: dict[str, CardType], game: Game, out: Co
     check_keys(out, data, allowed, lambda k: raw.key_pos.get(k, raw.pos), f"a '{tid}' card", cid)
     count = data.get("count", 1)
     if not (isinstance(count, int) and not isinstance(count, bool)) or count < 1:
-        out.error(raw.at("count"), f"count must be a whole number of 1 or more (copies to print), not {count!r}", cid)
+        out.error(raw.at("count"), f"count must be a whole number of 1 or more (copies to print), not {describe(count)}", cid)
+        count = 1
+    elif count > MAX_CARDS:
+        out.error(raw.at("count"), f"count is {count:,}; the limit is {MAX_CARDS:,} printed cards per kit", cid)
         count = 1
     tags = data.get("tags", [])
     if tags is None:

@@ -7,6 +7,7 @@ key path. Aliases are allowed but their expansion is budgeted, so an alias bomb 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,9 +55,31 @@ class Doc:
         return self.key_positions.get(tuple(key)) or self.pos(*key)
 
 
+class _TooDeep(Exception):
+    def __init__(self, mark):
+        self.mark = mark
+
+
+class _Loader(yaml.SafeLoader):
+    """The safe loader, with its nesting counted while composing: a deep file is refused at its line and column
+    instead of exhausting Python's recursion (PyYAML composes recursively)."""
+
+    depth = 0
+
+    def compose_node(self, parent, index):
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH + 1:
+                raise _TooDeep(self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
 class _Budget:
     def __init__(self) -> None:
         self.nodes = 0
+        self.constructor = yaml.constructor.SafeConstructor()  # one per file: making one per value is slow
 
 
 class _Stop(Exception):
@@ -67,8 +90,12 @@ class _Stop(Exception):
 def display_path(path: Path, root: Path | None) -> str:
     if root is not None:
         try:
-            return str(path.resolve().relative_to(root.resolve()))
+            return str(path.relative_to(root))  # as named inside the project, even when a link points elsewhere
         except ValueError:
+            pass
+        try:
+            return str(path.resolve().relative_to(root.resolve()))
+        except (ValueError, OSError, RuntimeError):
             pass
     return str(path)
 
@@ -76,11 +103,35 @@ def display_path(path: Path, root: Path | None) -> str:
 def read_yaml(path: Path, root: Path | None = None) -> tuple[Doc | None, list[Diagnostic]]:
     """Parse ``path``. Returns the Doc (None when unreadable) and the problems found."""
     shown = display_path(path, root)
+    if root is not None and not is_inside(path, root):
+        return None, [Diagnostic(Pos(shown), "this file points outside the project folder (a link?); refusing to read it")]
+    if path.exists() and not path.is_file():  # a folder, a device or a pipe (which would block forever)
+        return None, [Diagnostic(Pos(shown), "this is not a regular file")]
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)  # never more: the size check needs no more than this
+            if len(raw) > MAX_FILE_BYTES:
+                return None, [_too_big(shown, max(path.stat().st_size, len(raw)))]
     except OSError as exc:
         return None, [Diagnostic(Pos(shown), f"cannot read file: {exc.strerror or exc}")]
     return parse_yaml(raw, shown)
+
+
+def is_inside(path: Path, root: Path) -> bool:
+    """Whether ``path``, with every link followed, lies inside the folder ``root``."""
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop on older Pythons
+        return False
+    return True
+
+
+def _too_big(shown: str, size: int) -> Diagnostic:
+    return Diagnostic(
+        Pos(shown),
+        f"file is {size / 1048576:.1f} MiB; the limit is {MAX_FILE_BYTES // 1048576} MiB "
+        "(split the cards over several files)",
+    )
 
 
 def _line_col(text: str, index: int) -> tuple[int, int]:
@@ -91,9 +142,9 @@ def _line_col(text: str, index: int) -> tuple[int, int]:
 
 def parse_yaml(raw: bytes, shown: str) -> tuple[Doc | None, list[Diagnostic]]:
     if len(raw) > MAX_FILE_BYTES:
-        return None, [
-            Diagnostic(Pos(shown), f"file is {len(raw) / 1048576:.1f} MiB; the limit is {MAX_FILE_BYTES // 1048576} MiB")
-        ]
+        return None, [_too_big(shown, len(raw))]
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return None, [Diagnostic(Pos(shown), "this file is saved as UTF-16; save it as UTF-8 (Unicode)")]
     if b"\x00" in raw[:8192]:
         return None, [Diagnostic(Pos(shown), "this is not a text file (it contains NUL bytes); expected UTF-8 YAML")]
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -117,14 +168,23 @@ def parse_yaml(raw: bytes, shown: str) -> tuple[Doc | None, list[Diagnostic]]:
                 Diagnostic(Pos(shown, number, col), "tab used for indentation; YAML needs spaces (replace the tab by spaces)")
             ]
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         pos = Pos(shown, mark.line + 1, mark.column + 1) if mark else Pos(shown)
         problem = exc.problem or exc.context or "invalid YAML"
-        return None, [Diagnostic(pos, f"YAML syntax error: {problem}{_hint(problem)}")]
+        line = text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else ""
+        return None, [Diagnostic(pos, f"YAML syntax error: {problem}{_hint(problem, line)}{_context(exc)}")]
+    except yaml.reader.ReaderError as exc:  # a control character: locate it (PyYAML gives only an offset)
+        line, col = _line_col(text, exc.position)
+        code = ord(exc.character) if isinstance(exc.character, str) else int(exc.character)
+        return None, [Diagnostic(Pos(shown, line, col), f"character U+{code:04X} is a control character, which YAML "
+                                                        "does not allow; remove it")]
     except yaml.YAMLError as exc:
         return None, [Diagnostic(Pos(shown), f"YAML error: {exc}")]
+    except _TooDeep as exc:
+        return None, [Diagnostic(Pos(shown, exc.mark.line + 1, exc.mark.column + 1),
+                                 f"YAML is nested too deeply (the limit is {MAX_DEPTH} levels)")]
     except RecursionError:
         return None, [Diagnostic(Pos(shown), f"YAML is nested too deeply (the limit is {MAX_DEPTH} levels)")]
     doc = Doc(shown, None)
@@ -139,21 +199,38 @@ def parse_yaml(raw: bytes, shown: str) -> tuple[Doc | None, list[Diagnostic]]:
     return doc, problems
 
 
-def _hint(problem: str) -> str:
+def _hint(problem: str, line: str = "") -> str:
     if "mapping values are not allowed" in problem:
         return " (a text containing ': ' must be put between quotes)"
-    if "'{'" in problem or "flow mapping" in problem:
+    if "got '?'" in problem:
+        return " (a text with a '?' inside { } or [ ] must be put between quotes)"
+    if "'{'" in problem or "flow mapping" in problem or re.match(r"^\s*(- )?[^\s:#'\"][^:#]*:\s+\{", line):
         return " (a text with a {variable} inside [ ] or at its start must be put between quotes)"
     if "could not find expected ':'" in problem:
         return " (is a key missing its ':', or a quote not closed?)"
+    if "another document" in problem:
+        return " (a file holds one document: remove the '---' line)"
     return ""
+
+
+def _context(exc: yaml.MarkedYAMLError) -> str:
+    """Where the construct that went wrong began, when that is not where the problem was found."""
+    ctx, mark = exc.context, exc.context_mark
+    if not ctx or mark is None or exc.problem_mark is None or mark.line == exc.problem_mark.line:
+        return ""
+    return f"; {ctx.replace('while ', '')} that starts at line {mark.line + 1}, column {mark.column + 1}"
 
 
 def _pos(doc: Doc, node: yaml.Node) -> Pos:
     return Pos(doc.path, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-def _convert(node: yaml.Node, key: Key, doc: Doc, problems: list[Diagnostic], budget: _Budget, depth: int) -> Any:
+def _tag(node: yaml.Node) -> str:
+    return node.tag.replace("tag:yaml.org,2002:", "!!")
+
+
+def _convert(node: yaml.Node, key: Key, doc: Doc, problems: list[Diagnostic], budget: _Budget, depth: int,
+             ancestors: tuple = ()) -> Any:
     budget.nodes += 1
     if budget.nodes > MAX_NODES:
         raise _Stop(
@@ -162,33 +239,39 @@ def _convert(node: yaml.Node, key: Key, doc: Doc, problems: list[Diagnostic], bu
                 f"the document expands to more than {MAX_NODES} values (an alias bomb?); refusing to read it",
             )
         )
+    if any(node is a for a in ancestors):
+        raise _Stop(Diagnostic(_pos(doc, node), "an alias ('*name') refers to the list or mapping it is part of: "
+                                                 "an endless loop"))
     if depth > MAX_DEPTH:
         raise _Stop(Diagnostic(_pos(doc, node), f"YAML is nested too deeply (the limit is {MAX_DEPTH} levels)"))
     doc.positions.setdefault(key, _pos(doc, node))
     if isinstance(node, yaml.ScalarNode):
         if node.tag not in _SAFE_SCALAR_TAGS:
-            raise _Stop(Diagnostic(_pos(doc, node), f"unsupported YAML tag '{node.tag}'; only plain values are allowed"))
+            raise _Stop(Diagnostic(_pos(doc, node), f"unsupported YAML tag '{_tag(node)}'; only plain values are allowed"))
         try:
-            value = yaml.SafeLoader("").construct_object(node)
+            value = budget.constructor.construct_object(node)
         except yaml.YAMLError as exc:
             raise _Stop(Diagnostic(_pos(doc, node), f"cannot read value: {getattr(exc, 'problem', exc)}")) from None
+        except (ValueError, OverflowError):  # a date such as 2024-13-45, or a number of thousands of digits
+            value = str(node.value)  # it stays the text the editor wrote; validation says if that is wrong
         if not isinstance(value, (str, int, float, bool, type(None))):
             value = str(node.value)  # dates stay as the text the editor wrote
         return value
     if isinstance(node, yaml.SequenceNode):
         if node.tag != "tag:yaml.org,2002:seq":
-            raise _Stop(Diagnostic(_pos(doc, node), f"unsupported YAML tag '{node.tag}'"))
-        return [_convert(child, key + (i,), doc, problems, budget, depth + 1) for i, child in enumerate(node.value)]
+            raise _Stop(Diagnostic(_pos(doc, node), f"unsupported YAML tag '{_tag(node)}'; only plain lists and mappings are allowed"))
+        inner = ancestors + (node,)
+        return [_convert(child, key + (i,), doc, problems, budget, depth + 1, inner) for i, child in enumerate(node.value)]
     if isinstance(node, yaml.MappingNode):
         if node.tag != "tag:yaml.org,2002:map":
-            raise _Stop(Diagnostic(_pos(doc, node), f"unsupported YAML tag '{node.tag}'"))
+            raise _Stop(Diagnostic(_pos(doc, node), f"unsupported YAML tag '{_tag(node)}'; only plain lists and mappings are allowed"))
         result: dict = {}
         for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge" or (isinstance(key_node, yaml.ScalarNode) and key_node.value == "<<"):
+                problems.append(Diagnostic(_pos(doc, key_node), "merge keys ('<<') are not supported; write the fields out"))
+                continue
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _SAFE_SCALAR_TAGS:
                 problems.append(Diagnostic(_pos(doc, key_node), "a key must be a plain word"))
-                continue
-            if key_node.tag == "tag:yaml.org,2002:merge" or key_node.value == "<<":
-                problems.append(Diagnostic(_pos(doc, key_node), "merge keys ('<<') are not supported; write the fields out"))
                 continue
             name = key_node.value
             if name in result:
@@ -201,6 +284,6 @@ def _convert(node: yaml.Node, key: Key, doc: Doc, problems: list[Diagnostic], bu
                 )
                 continue
             doc.key_positions[key + (name,)] = _pos(doc, key_node)
-            result[name] = _convert(value_node, key + (name,), doc, problems, budget, depth + 1)
+            result[name] = _convert(value_node, key + (name,), doc, problems, budget, depth + 1, ancestors + (node,))
         return result
     raise _Stop(Diagnostic(_pos(doc, node), "unsupported YAML node"))

@@ -6,6 +6,8 @@ reportlab always subsets and embeds TrueType fonts; the canvas must also be crea
 
 from __future__ import annotations
 
+import hashlib
+import struct
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from kaartenoptafel.errors import ContentError, Diagnostic, Pos
+from kaartenoptafel.load.checks import project_file
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 PACKAGED = {
@@ -24,6 +27,7 @@ PACKAGED = {
     }
 }
 VARIANTS = ("regular", "bold", "italic", "bold_italic")
+MAX_FONT_BYTES = 50 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -65,12 +69,25 @@ def register_family(fonts: dict, root: Path) -> FontFamily:
         tag = name
     else:
         if "regular" not in fonts:
-            raise ContentError([Diagnostic(Pos("layouts"), "fonts: give 'family' or at least 'regular: file.ttf'")])
+            where = next(iter(positions.values()), Pos("layouts"))
+            raise ContentError([Diagnostic(where, "fonts: give 'family' or at least 'regular: file.ttf'")])
         files = {}
+        problems = []
         for v in VARIANTS:
             rel = fonts.get(v, fonts["regular"])
-            files[v] = (root / str(rel)).resolve()
-        tag = "Custom" + str(abs(hash(tuple(str(p) for p in files.values()))))[:8]
+            path, problem = project_file(root, rel, "font")
+            if path is not None and path.stat().st_size > MAX_FONT_BYTES:
+                problem = f"font '{rel}' is {path.stat().st_size / 1048576:.0f} MiB; a font file is far smaller (the limit is {MAX_FONT_BYTES // 1048576} MiB)"
+            if problem:
+                problems.append(Diagnostic(positions.get(v, positions.get("regular", Pos("layouts"))), problem))
+            files[v] = path
+        if problems:
+            raise ContentError(list(dict.fromkeys(problems)))
+        # a name from the files' contents: the same in every run and on every machine (the PDFs name it)
+        digest = hashlib.sha256()
+        for path in files.values():
+            digest.update(path.read_bytes())
+        tag = "Custom" + digest.hexdigest()[:8]
     key = tuple(sorted((k, str(p)) for k, p in files.items()))
     if key in _registered:
         return _registered[key]
@@ -80,7 +97,7 @@ def register_family(fonts: dict, root: Path) -> FontFamily:
         try:
             if rl_name not in pdfmetrics.getRegisteredFontNames():
                 pdfmetrics.registerFont(TTFont(rl_name, str(path)))
-        except (TTFError, OSError, ValueError, AssertionError, KeyError) as exc:
+        except (TTFError, OSError, ValueError, AssertionError, KeyError, IndexError, TypeError, struct.error) as exc:
             where = positions.get(variant, positions.get("regular", Pos("layouts")))
             reason = "file not found" if not Path(path).exists() else f"not a usable TrueType font ({exc})"
             raise ContentError([Diagnostic(where, f"font '{path.name}': {reason}")]) from None

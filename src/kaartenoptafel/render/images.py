@@ -49,8 +49,35 @@ def _load(path: Path, max_w_px: int, max_h_px: int, pos: Pos | None) -> tuple[by
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise _fail(pos, path, f"too many pixels (the limit is {MAX_PIXELS:,})") from None
-    except (OSError, SyntaxError, ValueError) as exc:
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise _fail(pos, path, f"cannot be read as an image ({exc.__class__.__name__})") from None
+
+
+def check_image(root: Path, rel) -> tuple[Path | None, str | None]:
+    """Check an image a card or layout names, before anything is drawn: (path, None) or (None, what is wrong).
+
+    The path must stay inside the project; only the file's header is read (format and pixel count),
+    so a decompression bomb is refused without being decoded.
+    """
+    from kaartenoptafel.load.checks import project_file
+
+    path, problem = project_file(root, rel, "image")
+    if problem:
+        return None, problem
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    try:
+        with Image.open(path) as im:
+            if im.format not in FORMATS:
+                return None, f"image '{rel}': format {im.format} is not supported; use PNG or JPEG"
+            if im.width * im.height > MAX_PIXELS:
+                return None, (f"image '{rel}': {im.width} x {im.height} pixels is over the limit of {MAX_PIXELS:,} "
+                              "pixels; scale it down (300 dpi at its printed size is enough)")
+            im.verify()  # checksums and structure, without decoding the pixels
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return None, f"image '{rel}': too many pixels (the limit is {MAX_PIXELS:,})"
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        return None, f"image '{rel}' cannot be read as an image: it is damaged or not an image ({exc.__class__.__name__})"
+    return path, None
 
 
 def image_reader(path: Path, w_pt: float, h_pt: float, pos: Pos | None = None) -> tuple[ImageReader, tuple[int, int]]:

@@ -70,7 +70,16 @@ def staged_folder(final: Path, keep_existing: bool = True):
         shutil.rmtree(stage, ignore_errors=True)
         raise
     old = final.with_name(f".{final.name}.old")
-    if final.exists():
-        os.replace(final, old)
-    os.replace(stage, final)
+    try:
+        if final.exists():
+            os.replace(final, old)
+        try:
+            os.replace(stage, final)
+        except BaseException:
+            if old.exists() and not final.exists():
+                os.replace(old, final)  # the swap failed halfway (a locked folder, Ctrl-C): put the old one back
+            raise
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)  # nothing half-built stays behind
+        raise
     shutil.rmtree(old, ignore_errors=True)
