@@ -162,6 +162,29 @@ def test_preview_of_an_unknown_id_says_did_you_mean(small, tmp_path, monkeypatch
     assert not (tmp_path / "x.png").exists()
 
 
+def test_preview_of_a_region_shows_the_regions_card(small, tmp_path, monkeypatch, capsys):
+    (small / "cards" / "regions").mkdir()
+    (small / "cards" / "regions" / "noord.yaml").write_text(textwrap.dedent("""\
+        extends: base
+        name: Noord
+        variables:
+          regio: regio Noord
+        add:
+          - id: bieb-noord
+            type: vraag
+            titel: Noord
+            vraag: Wie kent u in {regio}?
+        """), encoding="utf-8")
+    code, _, err = kot(monkeypatch, capsys, "preview", "bieb-noord", "-p", small, "-o", tmp_path / "n.png")
+    assert code == 1 and "no card has the id 'bieb-noord'" in err  # only the region has it
+    code, out, err = kot(monkeypatch, capsys, "preview", "bieb-noord", "--region", "noord", "-p", small,
+                         "--dpi", 100, "-o", tmp_path / "n.png")
+    assert code == 0, err
+    with Image.open(tmp_path / "n.png") as image:
+        assert image.width == pytest.approx(63 / 25.4 * 100, abs=1.5)
+        assert image.height == pytest.approx(88 / 25.4 * 100, abs=1.5)
+
+
 def test_preview_of_a_card_that_does_not_fit_reports_where(small, tmp_path, monkeypatch, capsys):
     add_type(small, """\
         lang:

@@ -83,7 +83,7 @@ def card_image(ctx: Context, card: Card, back: bool = False, dpi: float = DEFAUL
 def png_bytes(image) -> bytes:
     """PNG bytes without timestamps or other metadata, so the same card gives the same file."""
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", compress_level=3)  # quick to write; a preview is not archived
+    image.save(buffer, format="PNG", compress_level=1)  # quick to write: a preview is looked at, not archived
     return buffer.getvalue()
 
 
