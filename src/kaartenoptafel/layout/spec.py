@@ -428,7 +428,10 @@ def _parse_frame(out, loc, key, raw, styles, width, height, root=None) -> Frame 
             out.error(loc.pos(*key, "at"), f"'at' value {v!r} must be a number of mm inside the card" + (" or 'fill'" if i >= 2 else ""))
             return None
     style = raw.get("style", "body")
-    if not isinstance(style, str) or style not in styles:
+    if not isinstance(style, str):
+        out.error(loc.pos(*key, "style"), f"'style' must be the name of a style, not {describe(style)}")
+        return None
+    if style not in styles:
         out.error(loc.pos(*key, "style"), f"unknown style '{style}'{did_you_mean(str(style), styles)}; expected one of {one_of(styles)}")
         return None
     fields = raw.get("fields", [])

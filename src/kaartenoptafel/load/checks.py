@@ -111,12 +111,13 @@ def project_file(root: Path, rel: Any, what: str = "file") -> tuple[Path | None,
     (``../``, or a link that points outside), or names no file. Nothing outside the project is ever read.
     """
     if not isinstance(rel, str) or not rel.strip():
-        return None, f"{what} must be a path inside the project, such as images/logo.png, not {describe(rel)}"
+        return None, f"{what} must be a path inside the project folder, not {describe(rel)}"
     if "\x00" in rel:
         return None, f"{what} path contains a NUL character"
     given = Path(rel)
     if given.is_absolute() or rel.startswith(("\\", "~")) or re.match(r"^[A-Za-z]:", rel):
-        return None, f"{what} path '{rel}' is absolute; give a path inside the project folder, such as images/logo.png"
+        example = "fonts/MyFont-Regular.ttf" if what == "font" else "images/logo.png"
+        return None, f"{what} path '{rel}' is absolute; give a path inside the project folder, such as {example}"
     base = root.resolve()
     lexical = Path(os.path.normpath(base / given))
     try:

@@ -173,8 +173,10 @@ def parse_yaml(raw: bytes, shown: str) -> tuple[Doc | None, list[Diagnostic]]:
         mark = exc.problem_mark or exc.context_mark
         pos = Pos(shown, mark.line + 1, mark.column + 1) if mark else Pos(shown)
         problem = exc.problem or exc.context or "invalid YAML"
-        line = text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else ""
-        return None, [Diagnostic(pos, f"YAML syntax error: {problem}{_hint(problem, line)}{_context(exc)}")]
+        lines = text.splitlines()
+        line = lines[mark.line] if mark and mark.line < len(lines) else ""
+        above = next((l for l in reversed(lines[: mark.line]) if l.strip() and not l.lstrip().startswith("#")), "") if mark else ""
+        return None, [Diagnostic(pos, f"YAML syntax error: {problem}{_hint(problem, line, above)}{_context(exc)}")]
     except yaml.reader.ReaderError as exc:  # a control character: locate it (PyYAML gives only an offset)
         line, col = _line_col(text, exc.position)
         code = ord(exc.character) if isinstance(exc.character, str) else int(exc.character)
@@ -199,8 +201,14 @@ def parse_yaml(raw: bytes, shown: str) -> tuple[Doc | None, list[Diagnostic]]:
     return doc, problems
 
 
-def _hint(problem: str, line: str = "") -> str:
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" -"))
+
+
+def _hint(problem: str, line: str = "", above: str = "") -> str:
     if "mapping values are not allowed" in problem:
+        if above and _indent(line) > _indent(above) and not above.rstrip().endswith(":"):
+            return " (this line is indented further than the line above it: line up the keys)"
         return " (a text containing ': ' must be put between quotes)"
     if "got '?'" in problem:
         return " (a text with a '?' inside { } or [ ] must be put between quotes)"
