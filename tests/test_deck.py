@@ -365,3 +365,38 @@ def test_images_are_downsampled_and_stored_once(small, tmp_path):
         assert len(images) == 2, (name, images)  # the photo and the logo, each once
         frame_w_in = (63 - 8) / 25.4
         assert max(w for w, h in images.values()) <= round(frame_w_in * 300) + 1
+
+
+def test_validate_finds_text_that_cannot_fit(small, tmp_path):
+    project = tmp_path / "p"
+    shutil.copytree(small, project)
+    layout = project / "layouts" / "default.yaml"
+    layout.write_text(layout.read_text().replace("size: poker", "size: mini"))
+    result = subprocess.run([sys.executable, "-m", "kaartenoptafel", "validate", "--project", str(project)],
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "card 'uwv': field '" in result.stderr and "does not fit on the card" in result.stderr
+
+
+def test_unknown_product_is_a_usage_error(small, tmp_path):
+    result = subprocess.run([sys.executable, "-m", "kaartenoptafel", "build", "--project", str(small),
+                             "--out", str(tmp_path), "--only", "dek"], capture_output=True, text=True)
+    assert result.returncode == 2 and "'dek' is not a product" in result.stderr
+
+
+def test_output_is_readable_by_others_and_stale_staging_is_cleared(small, tmp_path):
+    import os
+    import time
+
+    stale = tmp_path / ".default.staging-killed"
+    stale.mkdir()
+    (stale / "deck-a4.pdf").write_bytes(b"%PDF half")
+    old = time.time() - 2 * 3600
+    os.utime(stale, (old, old))
+    folder = deck(small, tmp_path)
+    assert not stale.exists()
+    umask = os.umask(0)
+    os.umask(umask)
+    assert folder.stat().st_mode & 0o777 == 0o777 & ~umask
+    for path in folder.iterdir():
+        assert path.stat().st_mode & 0o777 == 0o666 & ~umask, path.name

@@ -134,10 +134,35 @@ def _deck(job: Job) -> None:
 
 
 PRODUCTS: dict[str, Callable[[Job], None]] = {"deck": _deck}
+# Checks a product runs without writing anything, so `kot validate` finds what `kot build` would.
+CHECKS: dict[str, Callable[[Context, list[ResolvedCard], Collector], None]] = {}
 
 
 def register_product(name: str, fn: Callable[[Job], None]) -> None:
     PRODUCTS[name] = fn
+
+
+def register_check(name: str, fn: Callable[[Context, list[ResolvedCard], Collector], None]) -> None:
+    CHECKS[name] = fn
+
+
+def product_names() -> tuple[str, ...]:
+    _load_optional_products()
+    return tuple(PRODUCTS)
+
+
+def check_all(ctx: Context) -> None:
+    """Everything a build would find, without writing: every card laid out and every product's own checks."""
+    from kaartenoptafel.layout.card import layout_card
+
+    _load_optional_products()
+    out = Collector()
+    cards = resolve(ctx.kit)
+    for card in cards:
+        layout_card(ctx, card, out)
+    for check in CHECKS.values():
+        check(ctx, cards, out)
+    out.raise_if_any()
 
 
 def _load_optional_products() -> None:

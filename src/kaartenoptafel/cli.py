@@ -60,10 +60,11 @@ def cli() -> None:
 @region_option
 def validate(project: str | None, region: str | None) -> None:
     """Check every card, type and layout file; list every problem with its file, line and column."""
-    from kaartenoptafel.build import prepare
+    from kaartenoptafel.build import check_all, prepare
 
     root = _project(project)
     ctx = prepare(root, region)
+    check_all(ctx)  # text that cannot fit, board problems: what a build would report
     counts = {t: len(ctx.kit.cards_of(t)) for t in ctx.kit.types}
     summary = ", ".join(f"{n} {t}" for t, n in counts.items())
     click.echo(f"ok: {len(ctx.kit.cards)} cards ({summary})")
@@ -137,8 +138,12 @@ def _offset(value: str) -> tuple[float, float]:
 def build(project, region, paper, duplex, back_offset, only, layout, out_dir, board_size, overlap, quiet,
           all_variants) -> None:
     """Build the print-ready PDFs into OUT/<variant>/ with a manifest.json."""
-    from kaartenoptafel.build import BuildOptions, build as run_build
+    from kaartenoptafel.build import BuildOptions, build as run_build, product_names
 
+    known = product_names()
+    for name in only:
+        if name not in known:
+            raise click.BadParameter(f"'{name}' is not a product; choose from {', '.join(known)}", param_hint="--only")
     root = _project(project)
     options = BuildOptions(
         project=root, out_dir=Path(out_dir), region=region, paper=paper.lower(), duplex=duplex,

@@ -22,7 +22,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
-from kaartenoptafel.build import Job, Product, register_product
+from kaartenoptafel.build import Job, Product, register_check, register_product
 from kaartenoptafel.errors import Collector, Pos, did_you_mean, one_of
 from kaartenoptafel.impose.grid import PAPER
 from kaartenoptafel.impose.marks import crop_marks
@@ -1306,4 +1306,9 @@ def _board_product(job: Job) -> None:
     job.progress.advance(1, "board tiles, worksheets")
 
 
+def _check_board(ctx: Context, cards: list[ResolvedCard], out: Collector) -> None:
+    prepare_board(ctx, cards, "a3", out)
+
+
 register_product("board", _board_product)
+register_check("board", _check_board)

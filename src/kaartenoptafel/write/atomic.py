@@ -22,10 +22,25 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+STALE_SECONDS = 3600  # a staging folder this old belongs to a build that was killed (SIGKILL, power cut)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def shared_mode(path: Path, directory: bool = False) -> None:
+    """Give a temp file or folder the permissions a normal one would get (mkstemp/mkdtemp make them private)."""
+    os.chmod(path, (0o777 if directory else 0o666) & ~_umask())
+
+
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        shared_mode(Path(tmp))
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -50,6 +65,17 @@ def _recover(final: Path) -> None:
             os.replace(old, final)
 
 
+def _remove_stale(final: Path) -> None:
+    import time
+
+    for leftover in final.parent.glob(f".{final.name}.staging-*"):
+        try:
+            if time.time() - leftover.stat().st_mtime > STALE_SECONDS:
+                shutil.rmtree(leftover, ignore_errors=True)
+        except OSError:
+            pass
+
+
 @contextmanager
 def staged_folder(final: Path, keep_existing: bool = True):
     """Yield a staging folder beside ``final``; on success it replaces ``final`` as a whole.
@@ -59,8 +85,10 @@ def staged_folder(final: Path, keep_existing: bool = True):
     """
     final.parent.mkdir(parents=True, exist_ok=True)
     _recover(final)
+    _remove_stale(final)
     stage = Path(tempfile.mkdtemp(prefix=f".{final.name}.staging-", dir=final.parent))
     try:
+        shared_mode(stage, directory=True)
         if keep_existing and final.is_dir():
             for item in final.iterdir():
                 if item.is_file() and not item.name.startswith("."):
