@@ -345,6 +345,12 @@ def test_watch_once_exits_1_on_problems_and_0_when_good(small, tmp_path, monkeyp
     assert (tmp_path / "o" / "default" / "deck-a4.pdf").exists()
 
 
+def test_watch_with_an_unknown_product_is_a_usage_error(small, tmp_path, monkeypatch, capsys):
+    code, _, err = kot(monkeypatch, capsys, "watch", "-p", small, "--out", tmp_path / "o", "--only", "dek", "--once")
+    assert code == 2 and "'dek' is not a product" in err
+    assert not (tmp_path / "o").exists()
+
+
 def test_watch_loop_debounces_and_counts_builds(small, tmp_path):
     """The loop itself, driven by a fake clock: a save in two steps builds once, an unrelated file not at all."""
     from kaartenoptafel.commands.watch import Watcher, run

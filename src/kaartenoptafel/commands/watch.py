@@ -256,6 +256,12 @@ def run(watcher: Watcher, interval: float, debounce: float, max_builds: int | No
               help="Refresh OUT/preview/<id>.png of every card a save changed.")
 def watch(project, region, layout, only, out_dir, interval, debounce, once, max_builds, previews) -> None:
     """Rebuild on every save; show problems as they appear; refresh previews of changed cards."""
+    from kaartenoptafel.build import product_names
+
+    known = product_names()
+    for name in only:
+        if name not in known:
+            raise click.BadParameter(f"'{name}' is not a product; choose from {', '.join(known)}", param_hint="--only")
     root = project_root(project)
     watcher = Watcher(root, Path(out_dir), region, layout, tuple(only), previews)
     try:
