@@ -112,3 +112,58 @@ def test_replay_memory_is_bounded(repo, monkeypatch):
     for i in range(100):
         replay_module.replay(c, ("n", i), lambda i=i: c.drawString(0, 0, str(i)))
     assert len(replay_module._memos[c].entries) == 16
+
+
+# -- YAML: libyaml where it reads a text exactly as PyYAML does -----------------------------------------
+
+TRICKY = [
+    "a: 1\nb:\n  - x\n  -\n  - ''\n",  # empty values: libyaml places them a column off
+    "colours:\t\n  ink: '#000000'\n",  # a tab after a key: libyaml accepts it, PyYAML does not
+    "a: [1, 2?]\nb: {c: d?}\n",  # '?' in a flow collection: PyYAML reads an explicit key
+    "a: [1,\n  b?]\n",  # ... also in one that spans lines
+    "a: |#x\n  y\n",  # a block header touching a comment
+    "a: b\r\nc: [d]\r\n",  # Windows line ends
+    "\ufeffa: b\nc: d\ufeff\n",  # byte order marks
+    "a: b\u2028c\n",  # an unusual line break
+    "a: &x [1]\nb: *x\n" + "c:\n" + "".join("  " * i + "-\n" for i in range(1, 70)),  # too deep
+    "vraag: Kunt u mij helpen? Het gaat om mijn toeslag.\nhaalt:\n  - Hulp?\n",  # questions in plain text
+]
+
+
+def _read(text: str, fast) -> tuple:
+    from kaartenoptafel.load import yamlfile
+
+    saved = yamlfile._FAST_LOADER
+    yamlfile._FAST_LOADER = fast
+    try:
+        doc, problems = yamlfile.parse_yaml(text.encode("utf-8"), "cards/x.yaml")
+    finally:
+        yamlfile._FAST_LOADER = saved
+    messages = [str(p) for p in problems]
+    if doc is None:
+        return None, messages
+    return repr(doc.data), sorted(map(repr, doc.positions.items())), sorted(map(repr, doc.key_positions.items())), messages
+
+
+def test_yaml_reads_the_same_with_and_without_libyaml(repo):
+    import random
+
+    from kaartenoptafel.load import yamlfile
+
+    fast = yamlfile._FAST_LOADER
+    if fast is None:
+        return  # PyYAML without libyaml: there is only one way to read
+    texts = [p.read_text("utf-8") for p in sorted((repo / "cards").rglob("*.yaml")) + sorted((repo / "layouts").glob("*.yaml"))]
+    rng = random.Random(5)
+    pieces = [":", "- ", "? ", "?", "[", "]", "{", "}", "\t", "\n", "  ", "#", "|", ">", "&a ", "*a", "''", '"', "\r\n"]
+    mutated = []
+    for _ in range(300):
+        text = rng.choice(texts)
+        start = rng.randrange(len(text))
+        text = text[start : start + rng.randrange(40, 400)]
+        for _ in range(rng.randrange(1, 4)):
+            at = rng.randrange(len(text) + 1)
+            text = text[:at] + rng.choice(pieces) + text[at:]
+        mutated.append(text)
+    for text in texts + TRICKY + mutated:
+        assert _read(text, fast) == _read(text, None), text[:200]
