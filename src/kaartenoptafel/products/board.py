@@ -47,6 +47,19 @@ _MISSING = object()
 # -- located access to the two YAML files ------------------------------------------------------
 
 
+def dig(data: Any, key: tuple) -> Any:
+    """The value at a path of mapping keys and list indexes, or _MISSING."""
+    node = data
+    for k in key:
+        if isinstance(node, dict) and k in node:
+            node = node[k]
+        elif isinstance(node, list) and isinstance(k, int) and 0 <= k < len(node):
+            node = node[k]
+        else:
+            return _MISSING
+    return node
+
+
 class Content:
     """``board:`` of cards/board.yaml: every text filled with the game's variables, every mistake located."""
 
@@ -70,15 +83,7 @@ class Content:
         return self.section.doc.key_pos(*self.section.key, *key) if self.section else self.pos()
 
     def get(self, *key) -> Any:
-        node = self.data
-        for k in key:
-            if isinstance(node, dict) and k in node:
-                node = node[k]
-            elif isinstance(node, list) and isinstance(k, int) and 0 <= k < len(node):
-                node = node[k]
-            else:
-                return _MISSING
-        return node
+        return dig(self.data, key)
 
     def optional(self, *key) -> Any:
         """The value at ``key``, or None when it is not there."""
@@ -154,15 +159,7 @@ class Style:
         return self.loc.pos(*key) if self.loc is not None else Pos(f"layouts/{LAYOUT_FILE}")
 
     def get(self, *key) -> Any:
-        node = self.data
-        for k in key:
-            if isinstance(node, dict) and k in node:
-                node = node[k]
-            elif isinstance(node, list) and isinstance(k, int) and 0 <= k < len(node):
-                node = node[k]
-            else:
-                return _MISSING
-        return node
+        return dig(self.data, key)
 
     def _name(self, key) -> str:
         return ".".join(str(k) for k in key)
