@@ -127,6 +127,8 @@ TRICKY = [
     "a: b\u2028c\n",  # an unusual line break
     "a: &x [1]\nb: *x\n" + "c:\n" + "".join("  " * i + "-\n" for i in range(1, 70)),  # too deep
     "vraag: Kunt u mij helpen? Het gaat om mijn toeslag.\nhaalt:\n  - Hulp?\n",  # questions in plain text
+    "vraag: Wat brengt {bibliotheek}? En [wie]?\n",  # ... with a variable: not a flow collection
+    "a: &x [1, [2?]]\nb: !!seq [c?]\n",  # a flow collection after an anchor or a tag
 ]
 
 

@@ -82,6 +82,7 @@ class _Loader(yaml.SafeLoader):
 # with any of these, and texts libyaml refuses, are composed by PyYAML, whose messages users see.
 _FAST_LOADER = getattr(yaml, "CSafeLoader", None)
 _NOT_FAST = re.compile(r"[\t\ufeff\x85\u2028\u2029]|\r(?!\n)|[|>][0-9+-]*#")
+_PROPERTIES = re.compile(r"^(?:[&!]\S*\s*)+")  # an anchor or tag in front of a node
 
 
 def _compose(text: str):
@@ -106,10 +107,15 @@ def _fast_reads_alike(text: str) -> bool:
         body = line.lstrip(" ")
         if body.startswith("#"):
             continue
-        if line.count("[") != line.count("]") or line.count("{") != line.count("}"):
-            return False  # a flow collection over several lines
-        if "?" in body and (body.startswith("?") or any(ch in line for ch in "[]{}")):
-            return False
+        while body.startswith("- "):
+            body = body[2:].lstrip(" ")
+        body = _PROPERTIES.sub("", body)
+        value = _PROPERTIES.sub("", body.split(": ", 1)[1].lstrip(" ")) if ": " in body else body
+        if body.startswith("?") or value.startswith("?"):
+            return False  # an explicit key
+        if body.startswith(("[", "{")) or value.startswith(("[", "{")):  # a flow collection starts here
+            if "?" in line or line.count("[") != line.count("]") or line.count("{") != line.count("}"):
+                return False  # with a '?' in it, or over several lines
     return True
 
 
