@@ -18,6 +18,7 @@ from kaartenoptafel.errors import ContentError
 from kaartenoptafel.impose.grid import make_grid
 from kaartenoptafel.layout.text import Item, TextStyle, fit
 
+from kits import make_project
 from pdfcheck import box_mm, fonts, qpdf_problems, render, size_mm, text
 
 SAMPLE = """
@@ -56,13 +57,7 @@ cards:
 
 @pytest.fixture(scope="module")
 def small(tmp_path_factory, repo) -> Path:
-    root = tmp_path_factory.mktemp("small")
-    (root / "cards").mkdir()
-    for name in ("game.yaml", "types.yaml", "labels.yaml"):
-        shutil.copy(repo / "cards" / name, root / "cards" / name)
-    shutil.copytree(repo / "layouts", root / "layouts")
-    (root / "cards" / "sample.yaml").write_text(textwrap.dedent(SAMPLE), encoding="utf-8")
-    return root
+    return make_project(tmp_path_factory.mktemp("small") / "kit", textwrap.dedent(SAMPLE), repo)
 
 
 def deck(small: Path, tmp_path: Path, **options) -> Path:

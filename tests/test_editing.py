@@ -18,6 +18,7 @@ import pytest
 from PIL import Image, ImageChops, ImageStat
 from pypdf import PdfReader
 
+import kits
 from kaartenoptafel.build import BuildOptions, build
 from kaartenoptafel.cli import main
 from kaartenoptafel.layout.spec import load_layout
@@ -57,12 +58,7 @@ cards:
 
 def make_project(root: Path, repo: Path, sample: str = SAMPLE) -> Path:
     """A small project: the default game, types and labels with three sample cards."""
-    (root / "cards").mkdir(parents=True)
-    for name in ("game.yaml", "types.yaml", "labels.yaml"):
-        shutil.copy(repo / "cards" / name, root / "cards" / name)
-    shutil.copytree(repo / "layouts", root / "layouts")
-    (root / "cards" / "sample.yaml").write_text(sample, encoding="utf-8")
-    return root
+    return kits.make_project(root, sample, repo)
 
 
 def add_type(root: Path, text: str) -> None:
