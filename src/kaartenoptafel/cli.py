@@ -6,7 +6,9 @@ Exit codes: 0 success; 1 content errors (each printed as path:line:col); 2 usage
 
 from __future__ import annotations
 
+import atexit
 import errno
+import gc
 import json
 import os
 import sys
@@ -180,6 +182,7 @@ def calibrate(project, paper, duplex, output, region) -> None:
 
 def main() -> None:
     """Entry point: map content errors, interrupts and bugs to the documented exit codes."""
+    atexit.register(gc.freeze)  # what is alive at exit goes with the process: collecting it took 0.25 s
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:
