@@ -83,6 +83,7 @@ class _Loader(yaml.SafeLoader):
 _FAST_LOADER = getattr(yaml, "CSafeLoader", None)
 _NOT_FAST = re.compile(r"[\t\ufeff\x85\u2028\u2029]|\r(?!\n)|[|>][0-9+-]*#")
 _PROPERTIES = re.compile(r"^(?:[&!]\S*\s*)+")  # an anchor or tag in front of a node
+_CANDIDATE = re.compile(r"^.*[?\[{].*$", re.M)
 
 
 def _compose(text: str):
@@ -103,7 +104,7 @@ def _fast_reads_alike(text: str) -> bool:
         return False
     if "?" not in text:
         return True
-    for line in text.split("\n"):
+    for line in _CANDIDATE.findall(text):  # a line without '?', '[' or '{' passes the checks below
         body = line.lstrip(" ")
         if body.startswith("#"):
             continue
