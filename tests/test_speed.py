@@ -11,6 +11,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from kaartenoptafel.build import prepare
 from kaartenoptafel.errors import Collector
+from kaartenoptafel.layout import card as card_layout
 from kaartenoptafel.layout import text
 from kaartenoptafel.products import deck
 from kaartenoptafel.render import card as card_render
@@ -37,8 +38,11 @@ def _plain(monkeypatch) -> None:
 
     monkeypatch.setattr(card_render, "replay", draw_only)
     monkeypatch.setattr(deck, "replay", draw_only)
+    monkeypatch.setattr(card_render, "draw_flowable", lambda c, flow, x, y: flow.drawOn(c, x, y))
     monkeypatch.setattr(text, "_fit", text._fit.__wrapped__)
     monkeypatch.setattr(text, "_wrapped", text._wrapped.__wrapped__)
+    monkeypatch.setattr(card_layout, "_make_item", card_layout._make_item.__wrapped__)
+    monkeypatch.setattr(card_layout, "_unhyphenated", card_layout._unhyphenated.__wrapped__)
 
 
 def test_decks_are_byte_identical_with_and_without_caches(repo, monkeypatch):

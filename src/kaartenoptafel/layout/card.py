@@ -6,6 +6,7 @@ Coordinates are points with the origin at the card's bottom-left trim corner, y 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 from reportlab.lib.units import mm
@@ -154,7 +155,7 @@ def layout_card(ctx: Context, card: ResolvedCard, out: Collector) -> CardLayout 
                 continue
             tstyle = ctx.text_style(style, accent, tl.colour)
             if frame.kind == "text":
-                tstyle = replace(tstyle, hyphenate=False)
+                tstyle = _unhyphenated(tstyle)
             try:
                 fitted = fit(items, tstyle, w, h, style.size, max(style.min_size, min(spec.min_font_size, style.size)))
             except Overflow as over:
@@ -183,8 +184,19 @@ def _item(ctype: CardType, card: ResolvedCard, name: str, labelled: bool) -> Ite
     value = card.values[name]
     label = fspec.label if labelled else None
     if isinstance(value, list):
-        return Item(name, label, items=tuple(str(v) for v in value))
-    return Item(name, label, text=str(value))
+        return _make_item(name, label, None, tuple(str(v) for v in value))
+    return _make_item(name, label, str(value), ())
+
+
+@lru_cache(maxsize=8192)
+def _make_item(name: str, label: str | None, text: str | None, items: tuple[str, ...]) -> Item:
+    """One Item per distinct text: a text on many cards is hashed and compared once in the fit caches."""
+    return Item(name, label, text=text, items=items)
+
+
+@lru_cache(maxsize=256)
+def _unhyphenated(style: TextStyle) -> TextStyle:
+    return replace(style, hyphenate=False)
 
 
 def _check_glyphs(ctx: Context, card: ResolvedCard, out: Collector) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import struct
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
@@ -48,9 +49,16 @@ class FontFamily:
 
     def missing(self, text: str) -> list[str]:
         """Characters of ``text`` that the regular face cannot draw (they would print as boxes)."""
-        font = pdfmetrics.getFont(self.regular)
-        cmap = font.face.charToGlyph
-        return sorted({ch for ch in text if ord(ch) not in cmap and ch not in "\n\r\t\u00ad\u200b"})
+        chars = set(text)
+        drawable = _drawable(self.regular)
+        return [] if chars <= drawable else sorted(chars - drawable)
+
+
+@lru_cache(maxsize=None)
+def _drawable(name: str) -> frozenset[str]:
+    """Every character the registered font ``name`` has a glyph for, and the invisible ones it needs none for."""
+    cmap = pdfmetrics.getFont(name).face.charToGlyph
+    return frozenset(chr(code) for code in cmap if 0 <= code <= 0x10FFFF) | frozenset("\n\r\t\u00ad\u200b")
 
 
 _registered: dict[tuple, FontFamily] = {}
