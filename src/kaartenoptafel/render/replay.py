@@ -59,9 +59,11 @@ def _value(v):
     raise _Unsafe
 
 
+_raw_state = operator.itemgetter(*_STATE)
+
+
 def _raw(c: Canvas) -> tuple:
-    d = c.__dict__
-    return tuple(d[name] for name in _STATE)
+    return _raw_state(c.__dict__)
 
 
 def _signature(c: Canvas, memo: _Memo) -> tuple:
