@@ -16,6 +16,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 
 def main(mode: str, project: str, target: str) -> None:
+    import atexit
+    import gc
+
+    atexit.register(gc.freeze)  # as kaartenoptafel.cli.main does
     from kaartenoptafel.build import prepare
     from kaartenoptafel.errors import Collector
     from kaartenoptafel.products.deck import write_home_deck, write_printshop_deck
