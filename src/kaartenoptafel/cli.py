@@ -51,7 +51,26 @@ project_option = click.option(
 region_option = click.option("--region", "-r", metavar="NAME", default=None, help="Build a region's overlay.")
 
 
-@click.group(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """A group whose commands in their own modules are imported when used or listed, not on every start."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy: dict[str, str] = {}  # command name -> "module:attribute"
+
+    def list_commands(self, ctx) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx, name):
+        if name not in self.commands and name in self.lazy:
+            import importlib
+
+            module, attribute = self.lazy[name].split(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), name)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=_Group, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kaartenoptafel")
 def cli() -> None:
     """Turn the Kaarten op Tafel game content (YAML) into print-ready PDFs."""
@@ -251,10 +270,11 @@ def _internal(exc: BaseException) -> None:
     sys.exit(EXIT_INTERNAL)
 
 
-# -- commands in their own modules (each registers with one line here) ----------------------------
-from kaartenoptafel.commands.regions import regions; cli.add_command(regions)  # noqa: E402,E702
-from kaartenoptafel.commands.regions import diff; cli.add_command(diff)  # noqa: E402,E702
-from kaartenoptafel.commands.init import init; cli.add_command(init)  # noqa: E402,E702
-from kaartenoptafel.commands.preview import preview, sheet; cli.add_command(preview); cli.add_command(sheet)  # noqa: E402,E702
-from kaartenoptafel.commands.watch import watch; cli.add_command(watch)  # noqa: E402,E702
-from kaartenoptafel.commands.new import new; cli.add_command(new)  # noqa: E402,E702
+# -- commands in their own modules (each registers with one line here; imported only when used) -----
+cli.lazy["regions"] = "kaartenoptafel.commands.regions:regions"
+cli.lazy["diff"] = "kaartenoptafel.commands.regions:diff"
+cli.lazy["init"] = "kaartenoptafel.commands.init:init"
+cli.lazy["preview"] = "kaartenoptafel.commands.preview:preview"
+cli.lazy["sheet"] = "kaartenoptafel.commands.preview:sheet"
+cli.lazy["watch"] = "kaartenoptafel.commands.watch:watch"
+cli.lazy["new"] = "kaartenoptafel.commands.new:new"
