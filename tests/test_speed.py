@@ -43,6 +43,7 @@ def _plain(monkeypatch) -> None:
     monkeypatch.setattr(text, "_wrapped", text._wrapped.__wrapped__)
     monkeypatch.setattr(card_layout, "_make_item", card_layout._make_item.__wrapped__)
     monkeypatch.setattr(card_layout, "_unhyphenated", card_layout._unhyphenated.__wrapped__)
+    monkeypatch.setattr(deck, "compress_last_page", lambda c: None)
 
 
 def test_decks_are_byte_identical_with_and_without_caches(repo, monkeypatch):

@@ -18,7 +18,7 @@ from kaartenoptafel.layout.back import layout_back
 from kaartenoptafel.layout.card import CardLayout, Context, layout_card
 from kaartenoptafel.products.labels import label
 from kaartenoptafel.render.card import draw_card
-from kaartenoptafel.render.pdf import new_canvas
+from kaartenoptafel.render.pdf import compress_last_page, new_canvas
 from kaartenoptafel.render.replay import replay
 from kaartenoptafel.resolve import ResolvedCard
 
@@ -93,6 +93,7 @@ def write_home_deck(ctx: Context, cards: list[ResolvedCard], target, paper: str,
         key = "sheet_front" if duplex != "none" else "sheet_single"
         _caption(c, ctx, grid, label(ctx.kit, key, n=sheet + 1, total=total))
         c.showPage()
+        compress_last_page(c)
         if duplex == "none":
             continue
         for i, card in enumerate(chunk):
@@ -104,6 +105,7 @@ def write_home_deck(ctx: Context, cards: list[ResolvedCard], target, paper: str,
         replay(c, ("cut", grid, dx, dy), lambda: cut_marks(c, grid, dx, dy))
         _caption(c, ctx, grid, label(ctx.kit, f"sheet_back_{duplex}", n=sheet + 1, total=total), dx, dy)
         c.showPage()
+        compress_last_page(c)
     pages = c.getPageNumber() - 1
     c.save()
     return DeckResult(pages, paper.upper() if paper == "a4" else paper.capitalize())
@@ -135,6 +137,7 @@ def write_printshop_deck(ctx: Context, cards: list[ResolvedCard], target, out: C
             c.restoreState()
             replay(c, "crop", lambda: crop_marks(c, m, m, w, h, b, PRINTSHOP_MARK_SPACE - 2.5 * mm))
             c.showPage()
+            compress_last_page(c)
     pages = c.getPageNumber() - 1
     c.save()
     return DeckResult(pages, f"{spec.width:g}x{spec.height:g}mm+{spec.bleed:g}mm bleed")
