@@ -256,7 +256,8 @@ def default_kit(work: Path, runs: int) -> list[tuple[str, str]]:
                                           env=_env(), check=True).stdout)
         card = next((c for c in cards if c["type"] == "rol"), cards[0])
         png = work / "preview.png"
-        previews = [measure(kot("preview", card["id"], "-p", str(REPO), "-o", str(png)), [png]) for _ in range(runs)]
+        previews = [measure(kot("preview", card["id"], "-p", str(REPO), "-o", str(png)), [png])
+                    for _ in range(2 * runs - 1)]
         results.append((f"`kot preview {card['id']}` (one card)", f"{_spread(previews)} wall"))
     else:
         results.append(("`kot preview`", "not present"))
