@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from reportlab.lib.colors import Color, toColor
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph
@@ -58,6 +59,36 @@ def hyphenation_language(code: str) -> str:
     return pyphen.language_fallback(str(code).replace("-", "_")) or "nl_NL"
 
 
+class _StyleColour(Color):
+    """A style's text colour as reportlab makes it from the '#rrggbb' string, made once per string.
+
+    reportlab converts a string colour again at every change of colour it draws, the slow way. This object has the
+    string's colour and compares like the string did: equal only to itself (there is one per string), unequal to
+    every other colour, so reportlab switches colour in exactly the same places and writes the same PDF.
+    """
+
+    __hash__ = object.__hash__
+
+    def __eq__(self, other):
+        return self is other
+
+    def __ne__(self, other):
+        return self is not other
+
+
+@lru_cache(maxsize=None)
+def _style_colour(value: str):
+    try:
+        made = toColor(value) if isinstance(value, str) else None
+    except ValueError:
+        made = None
+    if type(made) is not Color:
+        return value  # not a plain RGB colour: reportlab gets the string, as before
+    colour = _StyleColour.__new__(_StyleColour)
+    colour.__dict__.update(made.__dict__)
+    return colour
+
+
 @lru_cache(maxsize=4096)
 def paragraph_style(style: TextStyle, size: float, indent: float = 0.0) -> ParagraphStyle:
     return ParagraphStyle(
@@ -65,7 +96,7 @@ def paragraph_style(style: TextStyle, size: float, indent: float = 0.0) -> Parag
         fontName=style.family.face(style.bold, style.italic),
         fontSize=size,
         leading=size * style.leading,
-        textColor=style.colour,
+        textColor=_style_colour(style.colour),
         alignment=ALIGN[style.align],
         leftIndent=indent,
         bulletIndent=0,
