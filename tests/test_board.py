@@ -255,6 +255,29 @@ def test_every_sector_and_route_step_is_in_the_poster_text(proj, a3):
         assert kit.game.variables[variable].replace(" ", "") in squeezed
 
 
+def words_mm(path: Path) -> dict[str, tuple[float, float, float, float]]:
+    """Each word's first box on page 1 (x0, y0, x1, y1 in mm from the top-left of the MediaBox)."""
+    xml = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(path), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    found = {}
+    for m in re.finditer(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]+)<', xml):
+        found.setdefault(m.group(5), tuple(float(v) * 25.4 / 72 for v in m.groups()[:4]))
+    return found
+
+
+def test_the_stall_place_is_beside_the_route_between_the_last_and_first_step(proj, a3):
+    """'Hier hapert het' stands on the board, left of the rings, below step 1 and above step 4."""
+    folder, manifest = a3
+    path = folder / entry(manifest, "board-poster")["path"]
+    assert "Hier hapert het" in pdf_text(path)
+    words = words_mm(path)
+    offset = 8 + 3  # the poster's mark room and bleed round the trimmed board
+    stall, first, last = words["hapert"], words["Vinden"], words["Opvolgen"]
+    assert first[3] < stall[1] and stall[3] < last[1]
+    rings_left = 210 - 128  # centre x minus the outer ring's radius (layouts/board.yaml)
+    assert stall[2] - offset < rings_left
+
+
 def sizes_in(path: Path, page: int = 0) -> list[tuple[float, str]]:
     """(effective font size in pt, text) of every piece of text on a page, forms included."""
     found = []
@@ -483,6 +506,10 @@ def edit(path: Path, old: str, new: str) -> int:
 @pytest.mark.parametrize("file, old, new, fragment", [
     ("layouts/board.yaml", "persona: 57", "persona: 45", "does not fit in the centre circle"),
     ("layouts/board.yaml", "legend: {at: [350, 114, 62, 70]}", "legend: {at: [300, 114, 62, 70]}", "the legend overlaps"),
+    ("layouts/board.yaml", "stall: {at: [8, 148, 70, 33]}", "stall: {at: [8, 100, 70, 33]}",
+     "'stall' place (board.stall) overlaps route step 1"),
+    ("layouts/board.yaml", "stall: {at: [8, 148, 70, 33]}", "stall: {at: [8, 130, 70, 33]}", "overlaps the title box"),
+    ("cards/board.yaml", "heading: Hier hapert het", "kop: Hier hapert het", "unknown key 'kop'"),
     ("layouts/board.yaml", "    legend: 14\n", "    legend: 11\n", "below min_text"),
     ("layouts/board.yaml", "widths: [24, 29, 25, 22]", "widths: [24, 29, 25]", "3 column widths for the 4 columns"),
     ("cards/board.yaml", "type: rol ", "type: roll ", "card type 'roll' does not exist (did you mean 'rol'?)"),

@@ -4,7 +4,8 @@ The board is data: its texts come from ``cards/board.yaml`` (``board:``), its ge
 sizes from ``layouts/board.yaml``, the sectors from the role groups in ``cards/game.yaml`` and their
 colours from ``colours.groups`` in the card layout. The person in need is at the centre, the library
 ring around it, the partners in one sector per role group, the wider world in the outer ring, and the
-route (find, refer, train, follow up) in the corners, each step with a card-size outline.
+route (find, refer, train, follow up) in the corners, each step with a card-size outline, and beside it
+the place where the route stalls (:mod:`kaartenoptafel.products.stall`).
 
 The board is drawn once, as a Form XObject, and placed on the poster page (with bleed, TrimBox,
 BleedBox and crop marks) and, clipped and shifted, on every tile (see :mod:`kaartenoptafel.impose.tiles`).
@@ -33,6 +34,7 @@ from kaartenoptafel.layout.text import Fitted, Item, Overflow, TextStyle, fit
 from kaartenoptafel.load.checks import check_keys, fill
 from kaartenoptafel.load.yamlfile import read_yaml
 from kaartenoptafel.render.card import set_fill, set_stroke
+from kaartenoptafel.products.stall import draw_stall, lay_out_stall
 from kaartenoptafel.render.pdf import new_canvas
 from kaartenoptafel.resolve import ResolvedCard
 from kaartenoptafel.write.atomic import write_bytes_atomic
@@ -326,7 +328,7 @@ class Board:
         b = ("board",)
         s.keys(*b, allowed=("bleed", "margin", "centre", "rings", "gap", "band", "sector_start", "world_start",
                             "padding", "tint", "library_repeat", "corner_radius", "route", "title", "legend",
-                            "min_text", "text", "colours"))
+                            "stall", "min_text", "text", "colours"))
         self.bleed = s.number(*b, "bleed", low=0, high=10)
         self.margin = s.number(*b, "margin", low=0, high=40)
         self.centre_ref = s.numbers(*b, "centre", count=2, low=0, high=420)
@@ -439,6 +441,7 @@ class Board:
         self._ring_labels()
         self._slots()
         self._boxes()
+        self.stall = lay_out_stall(self)
 
     def _check_inside(self, centre, radius, key) -> None:
         x, y = centre
@@ -715,6 +718,7 @@ class Board:
         self._draw_route(c)
         self._draw_slot(c, self.persona)
         self._draw_boxes(c)
+        draw_stall(self, c, self.stall)
 
     def _wedge(self, c: Canvas, r0: float, r1: float, start: float, end: float) -> None:
         """Fill the ring part between radii r0 < r1, clockwise from ``start`` to ``end`` degrees."""
