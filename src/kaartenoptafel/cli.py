@@ -11,6 +11,7 @@ import errno
 import gc
 import json
 import os
+import re
 import sys
 import traceback
 from pathlib import Path
@@ -18,8 +19,9 @@ from pathlib import Path
 import click
 
 from kaartenoptafel import __version__
-from kaartenoptafel.errors import EXIT_CONTENT, EXIT_INTERNAL, EXIT_INTERRUPTED, ContentError
-from kaartenoptafel.load.kit import default_kit_root, is_project, load_project
+from kaartenoptafel.errors import EXIT_CONTENT, EXIT_INTERNAL, EXIT_INTERRUPTED, ContentError, printable
+from kaartenoptafel.load.kit import default_kit_root, find_project, is_project, load_project
+from kaartenoptafel.options import FiniteFloat, Offset, OutputFolder, output_file
 
 EPILOG = """\b
 Exit codes:
@@ -32,15 +34,20 @@ Exit codes:
 
 
 def _project(path: str | None) -> Path:
-    """The project folder: --project, else the current folder, else the built-in default kit."""
-    if path:
+    """The project folder: --project, else the nearest folder from here upwards with cards/game.yaml (as git finds
+    its repository), else the built-in default kit (said on stderr, so nobody edits one kit and prints another)."""
+    if path is not None:
+        if not str(path).strip():
+            raise click.BadParameter("the project folder is empty; give a folder name", param_hint="'--project'")
         root = Path(path)
         if not is_project(root):
-            raise click.UsageError(f"'{path}' is not a kaartenoptafel project (no cards/game.yaml there)")
+            raise click.UsageError(f"'{printable(path)}' is not a kaartenoptafel project (no cards/game.yaml there)")
         return root.resolve()
-    here = Path.cwd()
-    if is_project(here):
-        return here
+    found = find_project(Path.cwd())
+    if found is not None:
+        return found
+    click.echo("note: no kaartenoptafel project here or in a folder above (no cards/game.yaml); "
+               "using the built-in kit", err=True)
     return default_kit_root()
 
 
@@ -129,30 +136,20 @@ def schema(project: str | None, output: str | None) -> None:
         click.echo(text, nl=False)
 
 
-def _offset(value: str) -> tuple[float, float]:
-    try:
-        dx, dy = (float(v) for v in value.split(","))
-    except ValueError:
-        raise click.BadParameter("expected DX,DY in millimetres, such as 1.5,-0.5") from None
-    if abs(dx) > 20 or abs(dy) > 20:
-        raise click.BadParameter("an offset of more than 20 mm is not a printer misalignment")
-    return dx, dy
-
-
 @cli.command(epilog=EPILOG)
 @project_option
 @region_option
 @click.option("--paper", type=click.Choice(["a4", "letter"], case_sensitive=False), default="a4", show_default=True)
 @click.option("--duplex", type=click.Choice(["long", "short", "none"]), default="long", show_default=True,
               help="How your printer flips the sheet for the backs; 'none' prints fronts only.")
-@click.option("--back-offset", metavar="DX,DY", default="0,0", show_default=True,
+@click.option("--back-offset", type=Offset(), metavar="DX,DY", default="0,0", show_default=True,
               help="Shift the backs by this many mm to correct a printer's misalignment (see 'kot calibrate').")
 @click.option("--only", multiple=True, metavar="PRODUCT", help="Build only this product (deck, board, guide); repeatable.")
 @click.option("--layout", default="default.yaml", show_default=True, help="Layout file in layouts/.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="output", show_default=True,
+@click.option("--out", "out_dir", type=OutputFolder(), default="output", show_default=True,
               help="Output folder; each variant gets a folder inside it.")
 @click.option("--board-size", type=click.Choice(["a3", "a2", "a1"], case_sensitive=False), default="a3", show_default=True)
-@click.option("--overlap", type=click.FloatRange(3, 40), default=10.0, show_default=True, help="Glue overlap of board tiles, mm.")
+@click.option("--overlap", type=FiniteFloat(3, 40, "mm"), default=10.0, show_default=True, help="Glue overlap of board tiles, mm.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("--all", "all_variants", is_flag=True,
               help="Build the base kit and every region ('kot regions'), in parallel, each into OUT/<variant>/.")
@@ -168,7 +165,7 @@ def build(project, region, paper, duplex, back_offset, only, layout, out_dir, bo
     root = _project(project)
     options = BuildOptions(
         project=root, out_dir=Path(out_dir), region=region, paper=paper.lower(), duplex=duplex,
-        back_offset=_offset(back_offset), only=tuple(only), layout=layout, board_size=board_size.lower(),
+        back_offset=back_offset, only=tuple(only), layout=layout, board_size=board_size.lower(),
         overlap=overlap, quiet=quiet,
     )
     if all_variants and region:
@@ -187,16 +184,18 @@ def build(project, region, paper, duplex, back_offset, only, layout, out_dir, bo
 @project_option
 @click.option("--paper", type=click.Choice(["a4", "letter"], case_sensitive=False), default="a4", show_default=True)
 @click.option("--duplex", type=click.Choice(["long", "short"]), default="long", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default="output/calibrate.pdf", show_default=True)
+@click.option("-o", "--output", default="output/calibrate.pdf", show_default=True,
+              help="PDF file to write (a folder gets calibrate.pdf inside it).")
 @region_option
 def calibrate(project, paper, duplex, output, region) -> None:
     """Print a one-sheet duplex test; read off the --back-offset for your printer."""
     from kaartenoptafel.build import prepare
     from kaartenoptafel.products.calibrate import write_calibration
 
+    target = output_file(output, "calibrate.pdf")  # `-o folder/` writes folder/calibrate.pdf
     ctx = prepare(_project(project), region)  # a language overlay translates the sheet's texts
-    write_calibration(ctx, Path(output), paper.lower(), duplex)
-    click.echo(f"{output}: print it double-sided, then follow the steps on the sheet")
+    write_calibration(ctx, target, paper.lower(), duplex)
+    click.echo(f"{target}: print it double-sided, then follow the steps on the sheet")
 
 
 def main() -> None:
@@ -208,6 +207,7 @@ def main() -> None:
         click.echo("interrupted; the previous output is unchanged", err=True)
         sys.exit(EXIT_INTERRUPTED)
     except click.ClickException as exc:
+        exc.message = printable(exc.message)  # a usage message quotes what was typed
         exc.show()
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
@@ -222,13 +222,18 @@ def main() -> None:
         click.echo("interrupted; the previous output is unchanged", err=True)
         sys.exit(EXIT_INTERRUPTED)
     except PermissionError as exc:
-        click.echo(f"error: cannot write '{_shown(exc.filename)}': permission denied; the previous output is unchanged; "
-                   "choose another folder with --out", err=True)
+        click.echo(printable(f"error: cannot write '{_shown(exc.filename)}': permission denied; the previous output is "
+                             "unchanged; choose another folder with --out"), err=True)
         sys.exit(EXIT_CONTENT)
     except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            where = f" while writing '{_shown(exc.filename)}'" if exc.filename else ""
+            click.echo(printable(f"error: the disk is full{where}; free some space and build again; "
+                                 "the previous output is unchanged"), err=True)
+            sys.exit(EXIT_CONTENT)
         if getattr(exc, "filename", None) or exc.errno in _ENVIRONMENT_ERRNOS:
             where = f"{_shown(exc.filename)}: " if exc.filename else ""
-            click.echo(f"error: {where}{exc.strerror or exc}; the previous output is unchanged", err=True)
+            click.echo(printable(f"error: {where}{exc.strerror or exc}; the previous output is unchanged"), err=True)
             sys.exit(EXIT_CONTENT)
         _internal(exc)
     except Exception as exc:  # noqa: BLE001 - the one place a bug becomes a short report
@@ -241,11 +246,13 @@ _ENVIRONMENT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, er
 
 
 def _shown(filename) -> str:
-    """A path for a message: a hidden temporary file or staging folder is shown as the folder it was made in."""
+    """A path for a message, as the user knows it: a hidden temporary file is shown as the folder it was made in,
+    and a staging folder as the variant folder it becomes (output/.default.staging-x1/deck.pdf: output/default/deck.pdf)."""
     path = Path(os.fsdecode(filename)) if filename is not None else Path("?")
-    if path.name.startswith(".") and (".staging-" in path.name or path.name.endswith((".tmp", ".old"))):
-        return str(path.parent)
-    return str(path)
+    if path.name.startswith(".") and path.name.endswith((".tmp", ".old")):
+        path = path.parent
+    parts = [re.sub(r"^\.(.+)\.(?:staging|old)-\w+$", r"\1", part) for part in path.parts]
+    return str(Path(*parts)) if parts else str(path)
 
 
 def _order(diagnostic) -> tuple:
@@ -260,7 +267,7 @@ def _internal(exc: BaseException) -> None:
     frames = traceback.extract_tb(exc.__traceback__)
     where = f"{Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else "?"
     click.echo(
-        f"internal error in kaartenoptafel {__version__}: {exc.__class__.__name__}: {exc} (at {where})\n"
+        printable(f"internal error in kaartenoptafel {__version__}: {exc.__class__.__name__}: {exc} (at {where})") + "\n"
         "This is a bug, not a problem in your cards. Please report it with the command you ran\n"
         "and this message to the kaartenoptafel issue tracker.",
         err=True,

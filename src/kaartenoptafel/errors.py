@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import re
+import unicodedata
 from dataclasses import dataclass
 
 # Exit codes, documented in the README and in ``kot --help``.
@@ -11,6 +13,33 @@ EXIT_CONTENT = 1  # the content or layout files are wrong: the messages say wher
 EXIT_USAGE = 2  # the command line is wrong (click's own code for usage errors)
 EXIT_INTERNAL = 70  # a bug in kaartenoptafel itself (EX_SOFTWARE)
 EXIT_INTERRUPTED = 130  # Ctrl-C
+
+
+# Characters a terminal acts on instead of showing: C0 and C1 controls (ESC starts sequences that set the window
+# title or write the clipboard), DEL, line and paragraph separators and the bidirectional overrides that reorder
+# what is shown. Every message passes through ``printable`` before it is printed.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def _escape(match: re.Match) -> str:
+    code = ord(match.group(0))
+    return f"\\x{code:02x}" if code < 0x100 else f"U+{code:04X}"
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character shown as ``\\x1b`` or ``U+202E``, so input cannot drive the terminal."""
+    text = str(text)
+    if text.isprintable():
+        return text
+    return _CONTROL.sub(_escape, text)
+
+
+def char_name(ch: str) -> str:
+    """A character for a message: itself when it prints, else its code, with its Unicode name when it has one."""
+    code = f"U+{ord(ch):04X}"
+    name = unicodedata.name(ch, "")
+    shown = f"'{ch}' ({code})" if printable(ch) == ch and ch.isprintable() else code
+    return f"{shown} {name}".rstrip() if not ch.isprintable() and name else shown
 
 
 @dataclass(frozen=True)
@@ -37,7 +66,7 @@ class Diagnostic:
     def __str__(self) -> str:
         where = f"card '{self.card}': " if self.card else ""
         prefix = f"{self.pos}: " if self.pos is not None else ""
-        return f"{prefix}{self.severity}: {where}{self.message}"
+        return printable(f"{prefix}{self.severity}: {where}{self.message}")
 
 
 class ContentError(Exception):

@@ -20,6 +20,7 @@ from typing import Callable
 import click
 
 from kaartenoptafel.commands.preview import layout_option, project_option, project_root, region_option
+from kaartenoptafel.options import FiniteFloat, OutputFolder
 
 WATCHED_DIRS = ("cards", "layouts")
 WATCHED_SUFFIXES = {".yaml", ".yml", ".png", ".jpg", ".jpeg", ".ttf", ".otf"}
@@ -243,11 +244,11 @@ def run(watcher: Watcher, interval: float, debounce: float, max_builds: int | No
 @layout_option
 @click.option("--only", multiple=True, metavar="PRODUCT",
               help="Rebuild only this product (deck, board, guide); repeatable. Default: everything.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="output", show_default=True,
+@click.option("--out", "out_dir", type=OutputFolder(), default="output", show_default=True,
               help="Output folder, as for 'kot build'; previews go to OUT/preview/.")
-@click.option("--interval", type=click.FloatRange(0.01, 60), default=0.5, show_default=True,
+@click.option("--interval", type=FiniteFloat(0.01, 60, "s"), default=0.5, show_default=True,
               help="Seconds between checks for saved files.")
-@click.option("--debounce", type=click.FloatRange(0, 60), default=0.3, show_default=True,
+@click.option("--debounce", type=FiniteFloat(0, 60, "s"), default=0.3, show_default=True,
               help="Seconds the files must stay unchanged before a build starts.")
 @click.option("--once", is_flag=True, help="Build once and stop (exit code 1 when there are problems).")
 @click.option("--max-builds", type=click.IntRange(1), default=None, metavar="N",

@@ -82,6 +82,18 @@ def is_project(root: Path) -> bool:
     return (root / "cards" / "game.yaml").is_file()
 
 
+def find_project(start: Path) -> Path | None:
+    """The nearest folder from ``start`` upwards that holds cards/game.yaml (run from cards/, kot finds the kit)."""
+    try:
+        here = start.resolve()
+    except (OSError, RuntimeError):
+        return None
+    for folder in (here, *here.parents):
+        if is_project(folder):
+            return folder
+    return None
+
+
 @dataclass
 class Sources:
     """Every YAML document of a project, read but not yet validated."""

@@ -1,0 +1,271 @@
+"""Faults around a build rather than in the content: builds racing for one output folder, a build killed with
+SIGKILL, links and undeletable files in the previous output, options that are not finite numbers, file modes,
+project discovery, messages with terminal escapes. Each test failed before the fix it guards.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import kaartenoptafel
+from kaartenoptafel.cli import main
+from kaartenoptafel.errors import EXIT_CONTENT, EXIT_USAGE
+
+HERE = Path(__file__).resolve().parent
+SRC = Path(kaartenoptafel.__file__).resolve().parent.parent  # the code under test, also in subprocesses
+
+
+def kot(monkeypatch, capsys, *args) -> tuple[int, str, str]:
+    monkeypatch.setattr(sys, "argv", ["kot", *map(str, args)])
+    monkeypatch.delenv("KOT_DEBUG", raising=False)
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    captured = capsys.readouterr()
+    code = exit_info.value.code
+    return (0 if code is None else code), captured.out, captured.err
+
+
+def env() -> dict:
+    e = dict(os.environ, PYTHONPATH=str(SRC))
+    e.pop("KOT_DEBUG", None)
+    return e
+
+
+def digests(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+@pytest.fixture
+def small(tmp_path, repo) -> Path:
+    root = tmp_path / "small"
+    shutil.copytree(repo / "layouts", root / "layouts")
+    (root / "cards").mkdir()
+    for name in ("game.yaml", "types.yaml", "labels.yaml"):
+        shutil.copy(repo / "cards" / name, root / "cards" / name)
+    (root / "cards" / "vragen.yaml").write_text(
+        "cards:\n  - {id: een, type: vraag, titel: Een, vraag: Wat ging goed}\n"
+        "  - {id: twee, type: vraag, titel: Twee, vraag: Wat kan beter, count: 3}\n", encoding="utf-8")
+    return root
+
+
+def build_cmd(root: Path, out: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "kaartenoptafel", "build", "--project", str(root), "--out", str(out),
+            "--only", "deck", "-q", *extra]
+
+
+# -- class 8: builds at the same moment, killed builds ---------------------------------------------------------
+
+
+def test_three_builds_at_once_all_succeed_with_one_complete_output(small, tmp_path):
+    reference = tmp_path / "reference"
+    subprocess.run(build_cmd(small, reference), env=env(), check=True, timeout=120)
+    out = tmp_path / "out"
+    subprocess.run(build_cmd(small, out), env=env(), check=True, timeout=120)  # a previous output to replace
+    for attempt in range(2):
+        procs = [subprocess.Popen(build_cmd(small, out), env=env(), stderr=subprocess.PIPE, text=True)
+                 for _ in range(3)]
+        results = [(p.wait(timeout=180), p.stderr.read()) for p in procs]
+        for code, err in results:
+            assert code == 0 or "another build" in err, err
+            assert "Traceback" not in err and "Directory not empty" not in err, err
+        assert sorted(p.name for p in out.iterdir()) == ["default"], list(out.iterdir())
+        assert digests(out / "default") == digests(reference / "default")
+
+
+SLOW = """
+import sys, time
+from kaartenoptafel import build
+def slow(job):
+    (job.stage / "slow.pdf").write_bytes(b"%PDF half")
+    print("started", flush=True)
+    time.sleep(120)
+build.register_product("slow", slow)
+from kaartenoptafel.cli import main
+main()
+"""
+
+
+def test_a_killed_build_leaves_nothing_once_the_next_build_ran(small, tmp_path):
+    out = tmp_path / "out"
+    subprocess.run(build_cmd(small, out), env=env(), check=True, timeout=120)
+    proc = subprocess.Popen([sys.executable, "-c", SLOW, "build", "--project", str(small), "--out", str(out),
+                             "--only", "deck", "--only", "slow"], stdout=subprocess.PIPE, env=env(), text=True)
+    try:
+        assert proc.stdout.readline().strip() == "started"
+        assert any(".staging-" in p.name for p in out.iterdir())
+        # a build while the slow one runs leaves its staging folder alone
+        subprocess.run(build_cmd(small, out), env=env(), check=True, timeout=120)
+        assert any(".staging-" in p.name for p in out.iterdir())
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert any(".staging-" in p.name for p in out.iterdir())  # SIGKILL cannot clean up
+    subprocess.run(build_cmd(small, out), env=env(), check=True, timeout=120)
+    assert sorted(p.name for p in out.iterdir()) == ["default"]
+
+
+def chattr(path: Path, flag: str) -> bool:
+    return shutil.which("chattr") is not None and subprocess.run(["chattr", flag, str(path)],
+                                                                 capture_output=True).returncode == 0
+
+
+def test_an_undeletable_file_in_the_old_output_is_named_and_never_blocks_later_builds(small, tmp_path, monkeypatch,
+                                                                                      capsys):
+    out = tmp_path / "out"
+    assert kot(monkeypatch, capsys, "build", "--project", small, "--out", out, "--only", "deck", "-q")[0] == 0
+    stuck = out / "default" / "vast.txt"
+    stuck.write_text("vast\n")
+    if os.geteuid() == 0:
+        if not chattr(stuck, "+i"):
+            pytest.skip("root on a file system without chattr +i")
+    else:
+        (out / "default").chmod(0o555)  # its entries cannot be removed; the folder itself can still be renamed
+    try:
+        for _ in range(3):
+            code, _, err = kot(monkeypatch, capsys, "build", "--project", small, "--out", out, "--only", "deck", "-q")
+            assert code == 0, err
+            assert "vast.txt" in err and "cannot be removed" in err or "cannot remove" in err, err
+            assert "vast.txt" not in [p.name for p in (out / "default").iterdir()]
+    finally:
+        for p in out.rglob("vast.txt"):
+            if os.geteuid() == 0:
+                chattr(p, "-i")
+            else:
+                p.parent.chmod(0o755)
+    assert kot(monkeypatch, capsys, "build", "--project", small, "--out", out, "--only", "deck", "-q")[0] == 0
+    assert sorted(p.name for p in out.iterdir()) == ["default"]
+
+
+# -- class 7: links in the previous output -------------------------------------------------------------------
+
+
+def test_links_in_the_previous_output_are_never_followed(project, tmp_path, monkeypatch, capsys):
+    out = tmp_path / "out"
+    assert kot(monkeypatch, capsys, "build", "--project", project, "--out", out, "-q")[0] == 0
+    secret = tmp_path / "geheim.txt"
+    secret.write_text("geheim wachtwoord\n")
+    (out / "default" / "geheim.pdf").symlink_to(secret)
+    # a product of the previous build replaced by a link to a file elsewhere
+    board = next(p for p in (out / "default").iterdir() if p.name.startswith("board-poster"))
+    board.unlink()
+    board.symlink_to(secret)
+    code, _, err = kot(monkeypatch, capsys, "build", "--project", project, "--out", out, "--only", "deck", "-q")
+    assert code == 0, err
+    for path in (out / "default").iterdir():
+        assert not path.is_symlink()
+        assert b"geheim wachtwoord" not in path.read_bytes(), path.name
+    names = [p.name for p in (out / "default").iterdir()]
+    assert "geheim.pdf" not in names and board.name not in names
+    manifest = json.loads((out / "default" / "manifest.json").read_text())
+    assert sorted(p["path"] for p in manifest["products"]) == sorted(n for n in names if n != "manifest.json")
+
+
+# -- file modes, atomic writes ----------------------------------------------------------------------------------
+
+
+def test_a_replaced_file_keeps_its_mode(tmp_path):
+    from kaartenoptafel.write.atomic import write_bytes_atomic
+
+    target = tmp_path / "types.yaml"
+    target.write_text("oud\n")
+    target.chmod(0o664)
+    write_bytes_atomic(target, b"nieuw\n")
+    assert target.read_bytes() == b"nieuw\n"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o664
+
+
+# -- class 1 / 9: options ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args, option", [
+    (["build", "--overlap", "nan"], "--overlap"),
+    (["build", "--overlap", "inf"], "--overlap"),
+    (["build", "--back-offset", "nan,0"], "--back-offset"),
+    (["build", "--back-offset", "1e308,0"], "--back-offset"),
+    (["build", "--back-offset", "0,-inf"], "--back-offset"),
+    (["watch", "--interval", "nan", "--once"], "--interval"),
+    (["watch", "--debounce", "inf", "--once"], "--debounce"),
+    (["build", "--out", ""], "--out"),
+    (["build", "--project", ""], "--project"),
+])
+def test_options_that_are_not_finite_or_empty_are_usage_errors_naming_the_option(args, option, monkeypatch, capsys,
+                                                                                  tmp_path):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = kot(monkeypatch, capsys, *args)
+    assert code == EXIT_USAGE, err
+    assert option in err and "Traceback" not in err
+    assert not (tmp_path / "default").exists() and not (tmp_path / "output").exists()
+
+
+def test_every_float_option_uses_the_finite_type():
+    """New options must use FiniteFloat: click's FloatRange accepts nan."""
+    import click
+
+    from kaartenoptafel.cli import cli
+    from kaartenoptafel.options import FiniteFloat
+
+    ctx = click.Context(cli)
+    for name in cli.list_commands(ctx):
+        command = cli.get_command(ctx, name)
+        for param in command.params:
+            if isinstance(param.type, (click.types.FloatParamType, click.FloatRange)):
+                raise AssertionError(f"kot {name} {param.opts[0]} uses {param.type!r}; use FiniteFloat")
+            if isinstance(param.type, FiniteFloat):
+                with pytest.raises(click.BadParameter):
+                    param.type.convert("nan", param, None)
+
+
+def test_calibrate_into_a_folder_writes_calibrate_pdf_inside_it(repo, tmp_path, monkeypatch, capsys):
+    folder = tmp_path / "printer"
+    folder.mkdir()
+    code, out, err = kot(monkeypatch, capsys, "calibrate", "--project", repo, "-o", f"{folder}/")
+    assert code == 0, err
+    assert (folder / "calibrate.pdf").is_file()
+    code, out, err = kot(monkeypatch, capsys, "calibrate", "--project", repo, "-o", f"{tmp_path}/nieuw/")
+    assert code == 0, err
+    assert (tmp_path / "nieuw" / "calibrate.pdf").is_file()
+
+
+# -- project discovery -------------------------------------------------------------------------------------------
+
+
+def test_kot_finds_the_project_from_a_subfolder(project, monkeypatch, capsys):
+    (project / "cards" / "vragen.yaml").write_text(
+        (project / "cards" / "vragen.yaml").read_text("utf-8").replace("type: vraag", "type: vraagg", 1), "utf-8")
+    monkeypatch.chdir(project / "cards")
+    code, out, err = kot(monkeypatch, capsys, "validate")
+    assert code == EXIT_CONTENT and "vraagg" in err, err  # the project's own (broken) cards, not the built-in kit
+
+
+def test_outside_a_project_kot_says_it_uses_the_built_in_kit(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = kot(monkeypatch, capsys, "validate")
+    assert code == 0, err
+    assert "built-in kit" in err
+
+
+# -- class 6: terminal escapes ----------------------------------------------------------------------------------
+
+
+def test_control_characters_never_reach_the_terminal(project, monkeypatch, capsys):
+    (project / "cards" / "kapot.yaml").write_text(
+        'cards:\n  - id: kapot\n    type: "vraag\\e]0;gehackt\\a\\e]52;c;ZWNobyBoaQ==\\a"\n    titel: x\n', "utf-8")
+    code, out, err = kot(monkeypatch, capsys, "validate", "--project", project)
+    assert code == EXIT_CONTENT
+    assert "\x1b" not in err + out and "\x07" not in err + out
+    assert "\\x1b]0;gehackt" in err
+    code, out, err = kot(monkeypatch, capsys, "build", "--project", project, "--paper", "a4\x1b[2J")
+    assert code == EXIT_USAGE and "\x1b" not in err and "\\x1b" in err
