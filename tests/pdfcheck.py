@@ -66,3 +66,30 @@ def render(path: Path, page: int, dpi: float = 50):
         return pdf[page].render(scale=dpi / 72, may_draw_forms=True).to_pil().convert("RGB")
     finally:
         pdf.close()
+
+
+def find_text(path: Path, page: int, needle: str) -> list[tuple[float, float]]:
+    """Where ``needle`` starts on page ``page`` (0-based): (x, y) in mm from the bottom-left, one per occurrence."""
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        textpage = pdf[page].get_textpage()
+        searcher = textpage.search(needle, match_case=True)
+        found = []
+        while (hit := searcher.get_next()) is not None:
+            left, bottom, right, top = textpage.get_charbox(hit[0])
+            found.append((left * PT, bottom * PT))
+        return found
+    finally:
+        pdf.close()
+
+
+def page_text(path: Path, page: int) -> str:
+    """The text of page ``page`` (0-based) squeezed for 'is it on this page': no spaces, hyphens or line breaks.
+
+    Compare with :func:`squeeze` of the text looked for, so wrapping and hyphenation do not matter.
+    """
+    return squeeze(PdfReader(str(path)).pages[page].extract_text() or "")
+
+
+def squeeze(text: str) -> str:
+    return "".join(ch for ch in text if not ch.isspace() and ch not in "-\u00ad")

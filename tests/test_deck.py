@@ -139,13 +139,14 @@ def test_backs_are_one_form_per_type(small_built):
         for name, ref in (page["/Resources"].get("/XObject") or {}).items():
             if ref.get_object().get("/Subtype") == "/Form":
                 forms.add(ref.idnum)
-    assert len(forms) == 4  # rol, situatie, gebeurtenis, vraag: each back stored once
+    # gebeurtenis and vraag: one back per type, stored once; rol and situatie print each card's own back
+    assert len(forms) == 2
 
 
 def _filled(image, rect_mm, dpi, page_h_mm):
     """Is the centre of a card cell (x, y, w, h in mm from the bottom-left) coloured?"""
     x, y, w, h = rect_mm
-    cx, cy = x + w * 0.3, y + h * 0.75  # away from the back's centred text
+    cx, cy = x + 5.5, y + h * 0.5  # between the back's frame line and its text (or a per-card back's panel)
     return image.getpixel((round(cx / 25.4 * dpi), round((page_h_mm - cy) / 25.4 * dpi))) != (255, 255, 255)
 
 
@@ -239,7 +240,7 @@ def test_text_that_cannot_fit_fails_naming_card_and_field(small, tmp_path):
     project = tmp_path / "p"
     shutil.copytree(small, project)
     layout = project / "layouts" / "default.yaml"
-    layout.write_text(layout.read_text().replace("size: poker", "size: mini"))  # 44 x 63 mm: the role card cannot fit
+    layout.write_text(layout.read_text().replace("size: poker", "size: [40, 56]"))  # the role card cannot fit
     out = tmp_path / "out"
     result = subprocess.run([sys.executable, "-m", "kaartenoptafel", "build", "--project", str(project),
                              "--out", str(out), "--only", "deck"], capture_output=True, text=True)
@@ -258,7 +259,7 @@ def test_failed_build_keeps_the_last_good_output(small, tmp_path):
     project = tmp_path / "p"
     shutil.copytree(small, project)
     # a tiny card size: the role card cannot fit
-    layout = (project / "layouts" / "default.yaml").read_text().replace("size: poker", "size: mini")
+    layout = (project / "layouts" / "default.yaml").read_text().replace("size: poker", "size: [40, 56]")
     (project / "layouts" / "default.yaml").write_text(layout)
     with pytest.raises(ContentError):
         build(BuildOptions(project=project, out_dir=out, only=("deck",), quiet=True))
@@ -366,7 +367,7 @@ def test_validate_finds_text_that_cannot_fit(small, tmp_path):
     project = tmp_path / "p"
     shutil.copytree(small, project)
     layout = project / "layouts" / "default.yaml"
-    layout.write_text(layout.read_text().replace("size: poker", "size: mini"))
+    layout.write_text(layout.read_text().replace("size: poker", "size: [40, 56]"))
     result = subprocess.run([sys.executable, "-m", "kaartenoptafel", "validate", "--project", str(project)],
                             capture_output=True, text=True)
     assert result.returncode == 1

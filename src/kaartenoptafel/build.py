@@ -108,7 +108,7 @@ def _check_layout_fields(kit: Kit, spec, out: Collector) -> None:
         if tid not in kit.types:
             continue  # a layout may style types this kit does not use
         fields = kit.types[tid].fields
-        for frame in tl.frames:
+        for frame in tl.frames + tl.back_frames:
             for name in ((frame.field,) if frame.field else ()) + frame.fields + ((frame.checks,) if frame.checks else ()):
                 if name not in fields:
                     out.error(frame.pos, f"the layout of '{tid}' places field '{name}', which type '{tid}' does not have"
@@ -153,6 +153,7 @@ def product_names() -> tuple[str, ...]:
 
 def check_all(ctx: Context) -> None:
     """Everything a build would find, without writing: every card laid out and every product's own checks."""
+    from kaartenoptafel.layout.back import has_card_backs, layout_card_back
     from kaartenoptafel.layout.card import layout_card
 
     _load_optional_products()
@@ -160,6 +161,8 @@ def check_all(ctx: Context) -> None:
     cards = resolve(ctx.kit)
     for card in cards:
         layout_card(ctx, card, out)
+        if has_card_backs(ctx, card.type):
+            layout_card_back(ctx, card, out)
     for check in CHECKS.values():
         check(ctx, cards, out)
     out.raise_if_any()

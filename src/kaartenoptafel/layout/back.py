@@ -1,13 +1,19 @@
-"""Lay out the back of a card type: one design per type, drawn once as a form and reused."""
+"""Lay out the backs of cards.
+
+A type without ``back_frames`` has one back for all its cards, drawn once per PDF as a form and reused.
+A type with ``back_frames`` gets a back per card: the type's back background (colour, frame line, game
+title) with the back text moved to the top, and the card's own fields (e.g. a hidden goal) drawn over it.
+"""
 
 from __future__ import annotations
 
 from reportlab.lib.units import mm
 
-from kaartenoptafel.layout.card import CardLayout, Context, FillBox, ImageBox, LineBox, TextBox
-from kaartenoptafel.errors import ContentError, Diagnostic
+from kaartenoptafel.errors import Collector, ContentError, Diagnostic
+from kaartenoptafel.layout.card import CardLayout, Context, FillBox, ImageBox, LineBox, TextBox, frame_boxes
 from kaartenoptafel.layout.text import Item, Overflow, fit
 from kaartenoptafel.load.model import CardType
+from kaartenoptafel.resolve import ResolvedCard
 
 
 def _fit_or_fail(text: str, style, width: float, height: float, look, pos, what: str):
@@ -35,16 +41,43 @@ def layout_back(ctx: Context, ctype: CardType) -> CardLayout:
     inner = w - 2 * (inset + spec.safe * mm * 0.5)
     big = spec.styles["back"]
     style = ctx.text_style(big, fill, fill)
-    fitted = _fit_or_fail(ctype.back_text, style, inner, h * 0.3, big, ctype.pos,
+    per_card = bool(tl.back_frames)
+    fitted = _fit_or_fail(ctype.back_text, style, inner, h * (0.14 if per_card else 0.3), big, ctype.pos,
                           f"the back text of type '{ctype.id}'")
-    boxes.append(TextBox((w - inner) / 2, h / 2 + fitted.height / 2, inner, fitted))
+    if per_card:  # at the top, leaving the middle to the card's own fields
+        boxes.append(TextBox((w - inner) / 2, h - inset - spec.safe * mm * 0.75, inner, fitted))
+    else:
+        boxes.append(TextBox((w - inner) / 2, h / 2 + fitted.height / 2, inner, fitted))
     if spec.back.show_title:
         small = spec.styles["back_small"]
         sstyle = ctx.text_style(small, fill, fill)
         title = _fit_or_fail(ctx.kit.game.title, sstyle, inner, h * 0.15, small, ctx.kit.game.pos,
                              "the game's title (printed on every back)")
         boxes.append(TextBox((w - inner) / 2, inset + spec.safe * mm + title.height, inner, title))
-    if spec.back.logo:
+    if spec.back.logo and not per_card:
         side = min(w, h) * 0.28
         boxes.append(ImageBox((w - side) / 2, h - inset - spec.safe * mm - side, side, side, spec.root / spec.back.logo))
     return CardLayout(f"back:{ctype.id}", w, h, fill, tuple(boxes))
+
+
+def type_back(ctx: Context, ctype: CardType) -> CardLayout:
+    """The type's back design, laid out once per context (per-card backs draw their fields over it)."""
+    if ctype.id not in ctx.backs:
+        ctx.backs[ctype.id] = layout_back(ctx, ctype)
+    return ctx.backs[ctype.id]
+
+
+def has_card_backs(ctx: Context, type_id: str) -> bool:
+    """Does this type print a back per card (``back_frames``), or one back for the whole type?"""
+    return bool(ctx.type_layout(ctx.kit.types[type_id]).back_frames)
+
+
+def layout_card_back(ctx: Context, card: ResolvedCard, out: Collector) -> CardLayout | None:
+    """The back of one card of a type with ``back_frames``: the type's back with the card's fields over it."""
+    ctype = ctx.kit.types[card.type]
+    base = type_back(ctx, ctype)
+    before = len(out.diagnostics)
+    boxes = frame_boxes(ctx, card, ctx.type_layout(ctype).back_frames, out)
+    if len(out.diagnostics) > before:
+        return None
+    return CardLayout(f"back:{card.id}", base.width, base.height, base.background, base.boxes + tuple(boxes))

@@ -82,6 +82,7 @@ class Context:
     def __init__(self, kit: Kit, spec: LayoutSpec, family: FontFamily):
         self.kit, self.spec, self.family = kit, spec, family
         self._text_styles: dict = {}
+        self.backs: dict = {}  # type id -> its back design, laid out once (see layout.back.type_back)
 
     def type_layout(self, ctype: CardType) -> TypeLayout:
         return self.spec.type_layout(ctype.id, list(ctype.fields), ctype.title_field)
@@ -137,11 +138,22 @@ def layout_card(ctx: Context, card: ResolvedCard, out: Collector) -> CardLayout 
     spec = ctx.spec
     ctype = ctx.kit.types[card.type]
     tl = ctx.type_layout(ctype)
-    accent = ctx.accent(card, tl)
-    boxes = []
     before = len(out.diagnostics)
     _check_glyphs(ctx, card, out)
-    for frame in tl.frames:
+    boxes = frame_boxes(ctx, card, tl.frames, out)
+    if len(out.diagnostics) > before:
+        return None
+    return CardLayout(card.id, spec.width * mm, spec.height * mm, spec.colours["paper"], tuple(boxes))
+
+
+def frame_boxes(ctx: Context, card: ResolvedCard, frames, out: Collector) -> list:
+    """The boxes of ``frames`` (a type's front ``frames`` or its ``back_frames``) filled with the card's values."""
+    spec = ctx.spec
+    ctype = ctx.kit.types[card.type]
+    tl = ctx.type_layout(ctype)
+    accent = ctx.accent(card, tl)
+    boxes = []
+    for frame in frames:
         x, y, w, h = frame_rect(spec, frame)
         style = spec.styles[frame.style]
         if frame.kind == "band":
@@ -174,9 +186,7 @@ def layout_card(ctx: Context, card: ResolvedCard, out: Collector) -> CardLayout 
             if rel:
                 pos = card.field_pos.get(frame.field, frame.pos) if frame.field else frame.pos
                 boxes.append(ImageBox(x, y, w, h, spec.root / str(rel), pos))
-    if len(out.diagnostics) > before:
-        return None
-    return CardLayout(card.id, spec.width * mm, spec.height * mm, spec.colours["paper"], tuple(boxes))
+    return boxes
 
 
 def _item(ctype: CardType, card: ResolvedCard, name: str, labelled: bool) -> Item:

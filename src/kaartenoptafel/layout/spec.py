@@ -21,7 +21,7 @@ CARD_KEYS = ("size", "bleed", "safe", "corner_radius")
 STYLE_KEYS = ("size", "min_size", "bold", "italic", "colour", "leading", "align", "label_colour")
 FRAME_KEYS = ("kind", "at", "field", "fields", "style", "fill", "checks", "file")
 FRAME_KINDS = ("band", "text", "stack", "form", "image")
-TYPE_LAYOUT_KEYS = ("colour", "accent", "frames")
+TYPE_LAYOUT_KEYS = ("colour", "accent", "frames", "back_frames")
 BACK_KEYS = ("fill", "frame_inset", "show_title", "logo")
 FONT_FACES = ("regular", "bold", "italic", "bold_italic")
 ALIGNS = ("left", "center", "right", "justify")
@@ -84,6 +84,8 @@ class TypeLayout:
     accent_by: str | None = None  # a card field whose value picks the accent colour
     accent_from: str | None = None  # the colour table it picks from (``colours.<name>``)
     frames: tuple[Frame, ...] = ()
+    # the card's own fields on its back, over the type's back background; () = one back for the whole type
+    back_frames: tuple[Frame, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -356,17 +358,10 @@ def load_layout(root: Path, name: str = "default.yaml") -> tuple[LayoutSpec | No
                 accent_by = accent_from = None
         elif accent is not None:
             out.error(loc.pos("types", tid, "accent"), "accent must be {by: <field>, from: <colour table>}")
-        frames = []
-        raw_frames = raw.get("frames", []) or []
-        if not isinstance(raw_frames, list):
-            out.error(loc.pos("types", tid, "frames"), f"'frames' must be a list, each starting with '- {{kind: ...}}', "
-                                                       f"not {describe(raw_frames)}")
-            raw_frames = []
-        for i, fraw in enumerate(raw_frames):
-            frame = _parse_frame(out, loc, ("types", tid, "frames", i), fraw, styles, width, height, root)
-            if frame:
-                frames.append(frame)
-        types[str(tid)] = TypeLayout(colour=colour, accent_by=accent_by, accent_from=accent_from, frames=tuple(frames))
+        frames = _frames(out, loc, tid, "frames", raw, styles, width, height, root)
+        back_frames = _frames(out, loc, tid, "back_frames", raw, styles, width, height, root)
+        types[str(tid)] = TypeLayout(colour=colour, accent_by=accent_by, accent_from=accent_from, frames=frames,
+                                     back_frames=back_frames)
 
     back_raw = _mapping(out, loc, "back", "fill, frame_inset, show_title, logo")
     check_keys(out, back_raw, BACK_KEYS, lambda k: loc.key_pos("back", k), "back")
@@ -403,6 +398,21 @@ def load_layout(root: Path, name: str = "default.yaml") -> tuple[LayoutSpec | No
         files=tuple(d.path for d in loc.docs),
     )
     return (None if out else spec), out.diagnostics
+
+
+def _frames(out, loc, tid, key: str, raw: dict, styles, width, height, root) -> tuple[Frame, ...]:
+    """The ``frames:`` (front) or ``back_frames:`` (back) list of one type's layout."""
+    frames = []
+    raw_frames = raw.get(key, []) or []
+    if not isinstance(raw_frames, list):
+        out.error(loc.pos("types", tid, key), f"'{key}' must be a list, each starting with '- {{kind: ...}}', "
+                                              f"not {describe(raw_frames)}")
+        raw_frames = []
+    for i, fraw in enumerate(raw_frames):
+        frame = _parse_frame(out, loc, ("types", tid, key, i), fraw, styles, width, height, root)
+        if frame:
+            frames.append(frame)
+    return tuple(frames)
 
 
 def _parse_frame(out, loc, key, raw, styles, width, height, root=None) -> Frame | None:

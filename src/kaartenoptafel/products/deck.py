@@ -1,7 +1,8 @@
 """The card deck, for home printing (sheets with duplex backs) and for the print shop (one card per page).
 
 Cards are laid out and drawn one sheet at a time and then dropped, so memory stays flat however large
-the deck; each type's back is drawn once per PDF as a form and reused.
+the deck; the back of a type without ``back_frames`` is drawn once per PDF as a form and reused,
+a type with ``back_frames`` gets each card's own back, laid out with its front.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from reportlab.pdfgen.canvas import Canvas
 from kaartenoptafel.errors import Collector
 from kaartenoptafel.impose.grid import Grid, make_grid
 from kaartenoptafel.impose.marks import crop_marks, cut_marks
-from kaartenoptafel.layout.back import layout_back
+from kaartenoptafel.layout.back import has_card_backs, layout_card_back, type_back
 from kaartenoptafel.layout.card import CardLayout, Context, layout_card
 from kaartenoptafel.products.labels import label
 from kaartenoptafel.render.card import draw_card
@@ -41,11 +42,24 @@ class Faces:
     def front(self, card: ResolvedCard) -> CardLayout | None:
         return layout_card(self.ctx, card, self.out)
 
+    def draw_back(self, card: ResolvedCard, lay: CardLayout | None = None) -> None:
+        """Draw ``card``'s back at the origin: its own back (``lay``, from :meth:`back`) or its type's form."""
+        if lay is not None:
+            draw_card(self.c, lay, self.bleed)
+        elif not has_card_backs(self.ctx, card.type):
+            self.c.doForm(self.back_form(card.type))
+
+    def back(self, card: ResolvedCard) -> CardLayout | None:
+        """The card's own back when its type has ``back_frames``, else None (the type's form serves)."""
+        if not has_card_backs(self.ctx, card.type):
+            return None
+        return layout_card_back(self.ctx, card, self.out)
+
     def back_form(self, type_id: str) -> str:
         """The name of the form holding this type's back, drawn into the PDF on first use."""
         if type_id not in self.back_forms:
             name = f"back_{type_id}_{len(self.back_forms)}"
-            lay = layout_back(self.ctx, self.ctx.kit.types[type_id])
+            lay = type_back(self.ctx, self.ctx.kit.types[type_id])
             b = self.bleed
             self.c.beginForm(name, -b, -b, lay.width + b, lay.height + b)
             draw_card(self.c, lay, b)
@@ -96,11 +110,14 @@ def write_home_deck(ctx: Context, cards: list[ResolvedCard], target, paper: str,
         compress_last_page(c)
         if duplex == "none":
             continue
+        backs: dict[str, CardLayout | None] = {}
         for i, card in enumerate(chunk):
+            if card.id not in backs:
+                backs[card.id] = faces.back(card)
             x, y = grid.origin(*grid.back_cell(i, duplex))
             c.saveState()
             c.translate(x + dx, y + dy)
-            c.doForm(faces.back_form(card.type))
+            faces.draw_back(card, backs[card.id])
             c.restoreState()
         replay(c, ("cut", grid, dx, dy), lambda: cut_marks(c, grid, dx, dy))
         _caption(c, ctx, grid, label(ctx.kit, f"sheet_back_{duplex}", n=sheet + 1, total=total), dx, dy)
@@ -120,11 +137,11 @@ def write_printshop_deck(ctx: Context, cards: list[ResolvedCard], target, out: C
     c.setTrimBox((m, m, m + w, m + h))
     c.setBleedBox((m - b, m - b, m + w + b, m + h + b))
     faces = Faces(ctx, c, b, out)
-    previous: tuple[str, CardLayout | None] | None = None
+    previous: tuple[str, CardLayout | None, CardLayout | None] | None = None
     for card in cards:
         if previous is None or previous[0] != card.id:
-            previous = (card.id, faces.front(card))
-        lay = previous[1]
+            previous = (card.id, faces.front(card), faces.back(card))
+        lay, back = previous[1], previous[2]
         if lay is None:
             continue
         for side in ("front", "back"):
@@ -133,7 +150,7 @@ def write_printshop_deck(ctx: Context, cards: list[ResolvedCard], target, out: C
             if side == "front":
                 draw_card(c, lay, b)
             else:
-                c.doForm(faces.back_form(card.type))
+                faces.draw_back(card, back)
             c.restoreState()
             replay(c, "crop", lambda: crop_marks(c, m, m, w, h, b, PRINTSHOP_MARK_SPACE - 2.5 * mm))
             c.showPage()
