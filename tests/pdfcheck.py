@@ -93,3 +93,36 @@ def page_text(path: Path, page: int) -> str:
 
 def squeeze(text: str) -> str:
     return "".join(ch for ch in text if not ch.isspace() and ch not in "-\u00ad")
+
+
+def text_sizes(path: Path) -> list[list[tuple[str, float]]]:
+    """Per page, every visible character with the size it prints at (points, after every scaling).
+
+    pdfium gives each character's font size in text space and its matrix to the page; the printed
+    size is the font size times the matrix's scale, so a card drawn at 61 % in the guide reads as it prints.
+    """
+    import ctypes
+    import math
+
+    import pypdfium2.raw as raw
+
+    pdf = pdfium.PdfDocument(str(path))
+    pages = []
+    try:
+        matrix = raw.FS_MATRIX()
+        for page in pdf:
+            textpage = page.get_textpage()
+            chars = []
+            for k in range(textpage.count_chars()):
+                ch = chr(raw.FPDFText_GetUnicode(textpage, k))
+                if ch.isspace() or not ch.isprintable():
+                    continue
+                raw.FPDFText_GetMatrix(textpage, k, ctypes.byref(matrix))
+                scale = math.sqrt(abs(matrix.a * matrix.d - matrix.b * matrix.c))
+                chars.append((ch, round(raw.FPDFText_GetFontSize(textpage, k) * scale, 2)))
+            pages.append(chars)
+            textpage.close()
+            page.close()
+    finally:
+        pdf.close()
+    return pages

@@ -21,8 +21,13 @@ def _fit_or_fail(text: str, style, width: float, height: float, look, pos, what:
     try:
         return fit((Item("back", None, text=text),), style, width, height, look.size, look.min_size)
     except Overflow as over:
-        raise ContentError([Diagnostic(pos, f"{what} does not fit on the back of the card: it runs "
-                                            f"{over.overflow_pt / mm:.1f} mm too long even at {over.size:g} pt; shorten it")]) from None
+        if over.word:
+            message = (f"{what} does not fit on the back of the card: the word '{over.word}' is "
+                       f"{over.overflow_pt / mm:.1f} mm too wide even at {over.size:g} pt; use a shorter word")
+        else:
+            message = (f"{what} does not fit on the back of the card: it runs "
+                       f"{over.overflow_pt / mm:.1f} mm too long even at {over.size:g} pt; shorten it")
+        raise ContentError([Diagnostic(pos, message)]) from None
 
 
 def layout_back(ctx: Context, ctype: CardType) -> CardLayout:

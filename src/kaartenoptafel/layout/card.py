@@ -83,6 +83,22 @@ class Context:
         self.kit, self.spec, self.family = kit, spec, family
         self._text_styles: dict = {}
         self.backs: dict = {}  # type id -> its back design, laid out once (see layout.back.type_back)
+        self._type_sizes: dict = {}
+
+    def type_sizes(self, type_id: str, frames: tuple) -> dict[str, float]:
+        """Per style, the one text size every card of this type prints ``frames`` at (``text: {same_size: type}``).
+
+        The largest size at which every card of the type fits; cards that do not fit even at the
+        minimum size are left out (each is reported on its own when it is laid out). ``frames`` are the
+        type's front ``frames`` or its ``back_frames``: each side has its own sizes.
+        """
+        key = (type_id, tuple(frames))
+        if key not in self._type_sizes:
+            from kaartenoptafel.resolve import resolve
+
+            cards = [card for card in resolve(self.kit) if card.type == type_id]
+            self._type_sizes[key] = _common_sizes(self, cards, frames)
+        return self._type_sizes[key]
 
     def type_layout(self, ctype: CardType) -> TypeLayout:
         return self.spec.type_layout(ctype.id, list(ctype.fields), ctype.title_field)
@@ -120,7 +136,9 @@ class Context:
                 align=style.align,
                 bold=style.bold,
                 italic=style.italic,
+                hyphenate=self.spec.hyphenate,
                 lang=hyphenation_language(self.kit.game.language),
+                strict_words=True,
             )
         return self._text_styles[key]
 
@@ -153,6 +171,7 @@ def frame_boxes(ctx: Context, card: ResolvedCard, frames, out: Collector) -> lis
     tl = ctx.type_layout(ctype)
     accent = ctx.accent(card, tl)
     boxes = []
+    common = ctx.type_sizes(card.type, frames) if spec.same_size == "type" else {}
     for frame in frames:
         x, y, w, h = frame_rect(spec, frame)
         style = spec.styles[frame.style]
@@ -161,22 +180,14 @@ def frame_boxes(ctx: Context, card: ResolvedCard, frames, out: Collector) -> lis
             boxes.append(FillBox(x, y, w, h, ctx.colour(frame.fill, accent, tl.colour),
                                  (x < eps, y < eps, x + w > spec.width * mm - eps, y + h > spec.height * mm - eps)))
         elif frame.kind in ("text", "stack"):
-            names = (frame.field,) if frame.kind == "text" else frame.fields
-            items = tuple(_item(ctype, card, name, frame.kind == "stack") for name in names if name in card.values)
+            items = _frame_items(ctype, card, frame)
             if not items:
                 continue
-            tstyle = ctx.text_style(style, accent, tl.colour)
-            if frame.kind == "text":
-                tstyle = _unhyphenated(tstyle)
+            tstyle = _frame_style(ctx, frame, style, accent, tl.colour)
             try:
-                fitted = fit(items, tstyle, w, h, style.size, max(style.min_size, min(spec.min_font_size, style.size)))
+                fitted = fit(items, tstyle, w, h, common.get(frame.style, style.size), _min_size(spec, style))
             except Overflow as over:
-                out.error(
-                    card.field_pos.get(over.field, card.pos),
-                    f"field '{over.field}' does not fit on the card: the text runs {over.overflow_pt / mm:.1f} mm "
-                    f"past its frame even at the minimum size of {over.size:g} pt; shorten it",
-                    card.id,
-                )
+                out.error(card.field_pos.get(over.field, card.pos), overflow_message(over), card.id)
                 continue
             boxes.append(TextBox(x, y + h, w, fitted))
         elif frame.kind == "form":
@@ -187,6 +198,71 @@ def frame_boxes(ctx: Context, card: ResolvedCard, frames, out: Collector) -> lis
                 pos = card.field_pos.get(frame.field, frame.pos) if frame.field else frame.pos
                 boxes.append(ImageBox(x, y, w, h, spec.root / str(rel), pos))
     return boxes
+
+
+def overflow_message(over: Overflow) -> str:
+    """What a card author reads when a field cannot fit: the word that is too wide, or how far the text runs."""
+    if over.word:
+        return (f"field '{over.field}': the word '{over.word}' is {over.overflow_pt / mm:.1f} mm wider than its "
+                f"frame even at the minimum size of {over.size:g} pt; use a shorter word, or split it with a "
+                f"hyphen or a space (words are not hyphenated on cards)")
+    return (f"field '{over.field}' does not fit on the card: the text runs {over.overflow_pt / mm:.1f} mm "
+            f"past its frame even at the minimum size of {over.size:g} pt; shorten it")
+
+
+def _frame_items(ctype: CardType, card: ResolvedCard, frame: Frame) -> tuple[Item, ...]:
+    names = (frame.field,) if frame.kind == "text" else frame.fields
+    return tuple(_item(ctype, card, name, frame.kind == "stack") for name in names if name in card.values)
+
+
+def _frame_style(ctx: Context, frame: Frame, style: Style, accent: Colour, base: Colour) -> TextStyle:
+    tstyle = ctx.text_style(style, accent, base)
+    return _unhyphenated(tstyle) if frame.kind == "text" else tstyle  # a title shrinks rather than breaks a word
+
+
+def _min_size(spec: LayoutSpec, style: Style) -> float:
+    return max(style.min_size, min(spec.min_font_size, style.size))
+
+
+def _common_sizes(ctx: Context, cards: list[ResolvedCard], frames: tuple) -> dict[str, float]:
+    """Per style name, the largest size (0.1 pt steps) at which the ``frames`` of that style fit on every card."""
+    if not cards:
+        return {}
+    spec = ctx.spec
+    ctype = ctx.kit.types[cards[0].type]
+    tl = ctx.type_layout(ctype)
+    jobs: dict[str, list] = {}  # style -> [(items, text style, w, h)]
+    for card in cards:
+        accent = ctx.accent(card, tl)
+        for frame in frames:
+            if frame.kind not in ("text", "stack"):
+                continue
+            items = _frame_items(ctype, card, frame)
+            if items:
+                style = spec.styles[frame.style]
+                _, _, w, h = frame_rect(spec, frame)
+                jobs.setdefault(frame.style, []).append((items, _frame_style(ctx, frame, style, accent, tl.colour), w, h))
+    sizes = {}
+    for name, entries in jobs.items():
+        style = spec.styles[name]
+        lowest = _min_size(spec, style)
+        size = style.size
+        fitting = []
+        for items, tstyle, w, h in entries:
+            try:
+                size = min(size, fit(items, tstyle, w, h, style.size, lowest).size)
+                fitting.append((items, tstyle, w, h))
+            except Overflow:
+                continue  # this card is reported when it is laid out
+        while size > lowest:  # text height is not strictly monotonic in size: check every card at the result
+            try:
+                for items, tstyle, w, h in fitting:
+                    fit(items, tstyle, w, h, size, size)
+                break
+            except Overflow:
+                size = max(lowest, round(size - 0.1, 2))
+        sizes[name] = size
+    return sizes
 
 
 def _item(ctype: CardType, card: ResolvedCard, name: str, labelled: bool) -> Item:
@@ -278,7 +354,11 @@ def _form(ctx, card, ctype, frame, rect, style, accent, tl, out):
     for i, row in enumerate(rows):
         base = top - (i + 1) * row_h + row_h * 0.18
         label = Item(frame.field, None, text=f"**{row}**")
-        fitted = fit((label,), _labelled(tstyle), w, row_h, size, size)
+        try:
+            fitted = fit((label,), _labelled(tstyle), w, row_h, size, size)
+        except Overflow as over:
+            out.error(card.field_pos.get(frame.field, card.pos), overflow_message(over), card.id)
+            return []
         boxes.append(TextBox(x, base + size * 1.25, w, fitted))
         boxes.append(LineBox(x, base - 1, x + w, base - 1, line_colour, 0.5))
     ctop = top - len(rows) * row_h - 0.6 * row_h
@@ -286,7 +366,11 @@ def _form(ctx, card, ctype, frame, rect, style, accent, tl, out):
         cy = ctop - (j + 1) * 0.8 * row_h + row_h * 0.2
         box = size * 0.95
         boxes.append(SquareBox(x, cy, box, ctx.colour("accent", accent, tl.colour)))
-        fitted = fit((Item(frame.checks, None, text=str(check)),), tstyle, w - box * 1.6, row_h, size, size)
+        try:
+            fitted = fit((Item(frame.checks, None, text=str(check)),), tstyle, w - box * 1.6, row_h, size, size)
+        except Overflow as over:
+            out.error(card.field_pos.get(frame.checks, card.pos), overflow_message(over), card.id)
+            return []
         boxes.append(TextBox(x + box * 1.6, cy + size * 1.05, w - box * 1.6, fitted))
     return boxes
 

@@ -16,7 +16,9 @@ from kaartenoptafel.load.yamlfile import Doc, read_yaml
 
 CARD_SIZES = {"poker": (63.0, 88.0), "a7": (74.0, 105.0), "tarot": (70.0, 120.0), "square": (63.0, 63.0),
               "bridge": (57.0, 88.0), "mini": (44.0, 63.0)}
-TOP_KEYS = ("extends", "card", "fonts", "min_font_size", "colours", "styles", "types", "back")
+TOP_KEYS = ("extends", "card", "fonts", "min_font_size", "text", "colours", "styles", "types", "back")
+TEXT_KEYS = ("same_size", "hyphenate")
+SAME_SIZE = ("type", "card")
 CARD_KEYS = ("size", "bleed", "safe", "corner_radius")
 STYLE_KEYS = ("size", "min_size", "bold", "italic", "colour", "leading", "align", "label_colour")
 FRAME_KEYS = ("kind", "at", "field", "fields", "style", "fill", "checks", "file")
@@ -112,6 +114,8 @@ class LayoutSpec:
     back: BackSpec
     root: Path
     files: tuple[str, ...] = field(default=())
+    same_size: str = "type"  # 'type': every card of a type prints each style at one size; 'card': each its own
+    hyphenate: bool = False  # split long words on cards (with the rules of layout.text.hyphenator)
 
     def type_layout(self, type_id: str, field_names: list[str], title_field: str) -> TypeLayout:
         """The type's layout, or a plain generic one so a new card type prints without a layout change."""
@@ -383,6 +387,17 @@ def load_layout(root: Path, name: str = "default.yaml") -> tuple[LayoutSpec | No
         show_title=show_title,
         logo=logo or None,
     )
+    text_raw = _mapping(out, loc, "text", "same_size, hyphenate")
+    check_keys(out, text_raw, TEXT_KEYS, lambda k: loc.key_pos("text", k), "text")
+    same_size = text_raw.get("same_size", "type")
+    if same_size not in SAME_SIZE:
+        out.error(loc.pos("text", "same_size"), f"same_size must be 'type' (one text size per style for all cards "
+                                                f"of a type) or 'card' (each card shrinks on its own), not {describe(same_size)}")
+        same_size = "type"
+    hyphenate = text_raw.get("hyphenate", False)
+    if not isinstance(hyphenate, bool):
+        out.error(loc.pos("text", "hyphenate"), f"hyphenate must be true or false, not {describe(hyphenate)}")
+        hyphenate = False
     fonts = data.get("fonts", {"family": "AtkinsonHyperlegibleNext"})
     if not isinstance(fonts, dict) or not fonts:
         out.error(loc.pos("fonts"), "'fonts' must be a mapping: {family: NAME} or {regular: file.ttf, bold: ...}")
@@ -395,7 +410,7 @@ def load_layout(root: Path, name: str = "default.yaml") -> tuple[LayoutSpec | No
         width=width, height=height, bleed=bleed, safe=safe, corner_radius=radius,
         fonts={**fonts, "_pos": {k: loc.pos("fonts", k) for k in fonts}},
         min_font_size=min_font, colours=colours, tables=tables, styles=styles, types=types, back=back, root=root,
-        files=tuple(d.path for d in loc.docs),
+        files=tuple(d.path for d in loc.docs), same_size=same_size, hyphenate=hyphenate,
     )
     return (None if out else spec), out.diagnostics
 

@@ -1,7 +1,10 @@
-"""Text that fits: light markup to reportlab paragraphs, Dutch hyphenation, shrink-to-fit by bisection.
+"""Text that fits: light markup to reportlab paragraphs, careful hyphenation, shrink-to-fit by bisection.
 
 Nothing is ever clipped: when text does not fit at the minimum size, :class:`Overflow` says which
-field crosses the frame's bottom and by how much.
+field crosses the frame's bottom and by how much, or which word is wider than its frame.
+
+Words are never split by default: for readers with low literacy a ragged edge reads more easily than
+"gemeen-teraad". When a layout turns hyphenation on, the rules of :func:`hyphenator` apply.
 """
 
 from __future__ import annotations
@@ -19,6 +22,9 @@ from kaartenoptafel.render.fonts import FontFamily
 
 # Only long words are broken: a short word split over two lines is harder for a weak reader than a ragged edge.
 MIN_HYPHENATED = 9
+MIN_FRAGMENT = 3  # letters left on either side of a break ("ge-beurtenis" and "ouderbijdra-ge" are not allowed)
+_WORD = re.compile(r"[^\W\d_]+")
+_LAST_WORD = re.compile(r"([^\W\d_]+)([^\w<>]*(?:<[^>]*>[^\w<>]*)*)$")
 ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
 _ITALIC = re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", re.S)
@@ -29,12 +35,40 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
 
 
-def to_markup(text: str) -> str:
-    """``**bold**``, ``*italic*`` and line breaks to reportlab's paragraph markup; everything else escaped."""
+def to_markup(text: str, keep_last_word: bool = False) -> str:
+    """``**bold**``, ``*italic*`` and line breaks to reportlab's paragraph markup; everything else escaped.
+
+    ``keep_last_word`` marks the last word of every line as unbreakable (``<nobr>``): a hyphenated
+    paragraph never ends on half a word.
+    """
     pieces = _BOLD.split(escape(str(text)))  # outside, bold, outside, bold, ...: an italic never crosses a
     italic = [_ITALIC.sub(r"<i>\1</i>", piece) for piece in pieces]  # bold edge, so the tags always nest
     out = "".join(f"<b>{piece}</b>" if i % 2 else piece for i, piece in enumerate(italic))
-    return out.strip().replace("\n", "<br/>")
+    lines = out.strip().split("\n")
+    if keep_last_word:
+        lines = [_LAST_WORD.sub(r"<nobr>\1</nobr>\2", line) for line in lines]
+    return "<br/>".join(lines)
+
+
+@lru_cache(maxsize=64)
+def hyphenator(lang: str, min_word: int = MIN_HYPHENATED):
+    """reportlab's word splitter for ``lang``, with the rules easy-reading practice asks for.
+
+    A word is split only when it has at least ``min_word`` letters, is all lower case (names such as
+    Middenstad or Nederland and abbreviations stay whole) and keeps at least :data:`MIN_FRAGMENT`
+    letters on both sides of the break. Returns a callable: word -> [(head, tail), ...], longest head first.
+    """
+    import pyphen
+
+    dictionary = pyphen.Pyphen(lang=lang, left=MIN_FRAGMENT, right=MIN_FRAGMENT)
+
+    def pairs(word: str) -> list[tuple[str, str]]:
+        if len(word) < min_word or not _WORD.fullmatch(word) or not word.islower():
+            return []
+        return [(head, tail) for head, tail in dictionary.iterate(word)
+                if len(head) >= MIN_FRAGMENT and len(tail) >= MIN_FRAGMENT]
+
+    return pairs
 
 
 @dataclass(frozen=True)
@@ -48,8 +82,10 @@ class TextStyle:
     align: str = "left"
     bold: bool = False
     italic: bool = False
-    hyphenate: bool = True  # off for titles: a title shrinks rather than breaks a word
+    hyphenate: bool = False  # on only where a layout asks for it (``text: {hyphenate: true}``), never for titles
     lang: str = "nl_NL"  # hyphenation dictionary: the game's language (see hyphenation_language)
+    strict_words: bool = False  # cards: a word wider than its frame is an Overflow naming it, and no line is
+    # squeezed past its frame; elsewhere reportlab cuts such a word (the board and sheets check their own texts)
 
 
 def hyphenation_language(code: str) -> str:
@@ -102,11 +138,12 @@ def paragraph_style(style: TextStyle, size: float, indent: float = 0.0) -> Parag
         bulletIndent=0,
         bulletFontName=style.family.regular,
         bulletFontSize=size,
-        hyphenationLang=style.lang if style.hyphenate else "",
-        embeddedHyphenation=1 if style.hyphenate else 0,
+        hyphenationLang=hyphenator(style.lang) if style.hyphenate else "",
+        embeddedHyphenation=0,
         hyphenationMinWordLength=MIN_HYPHENATED,
-        uriWasteReduce=0.3,
-        splitLongWords=1,
+        uriWasteReduce=0,
+        spaceShrinkage=0 if style.strict_words else 0.05,  # strict: no line runs past its frame
+        splitLongWords=0 if style.strict_words else 1,  # strict: a word wider than its frame is reported
     )
 
 
@@ -125,23 +162,42 @@ def build_item(item: Item, style: TextStyle, size: float) -> list[Flowable]:
     label = ""
     if item.label:
         label = f'<font color="{style.label_colour}"><b>{escape(item.label)}</b></font>'
+    keep = style.hyphenate
     if item.text is not None:
         if label:
-            return [Paragraph(f"{label}: {to_markup(item.text)}", ps)]
-        return [Paragraph(to_markup(item.text), ps)]
+            return [Paragraph(f"{label}: {to_markup(item.text, keep)}", ps)]
+        return [Paragraph(to_markup(item.text, keep), ps)]
     flows: list[Flowable] = []
     if label:
         flows.append(Paragraph(label, ps))
     bullet = paragraph_style(style, size, indent=size * 0.85)
     for entry in item.items:
-        flows.append(Paragraph(to_markup(entry), bullet, bulletText="•"))
+        flows.append(Paragraph(to_markup(entry, keep), bullet, bulletText="•"))
     return flows
 
 
+def _overwide(flow) -> tuple[str, float] | None:
+    """(word, points) when a wrapped paragraph has a line wider than its frame: a word too long to fit."""
+    para = getattr(flow, "blPara", None)
+    for line in getattr(para, "lines", ()) or ():
+        if isinstance(line, tuple):
+            extra, text = line[0], " ".join(str(w) for w in line[1])
+        else:
+            extra = getattr(line, "extraSpace", 0)
+            text = "".join(str(getattr(w, "text", "")) for w in getattr(line, "words", ()))
+        if extra < -0.01:
+            words = re.sub(r"<[^>]*>", "", text).split() or [text]
+            return max(words, key=len).strip(".,;:!?\"'()[]„“”‘’…"), -extra
+    return None
+
+
 class Overflow(Exception):
-    def __init__(self, field: str, overflow_pt: float, size: float):
-        self.field, self.overflow_pt, self.size = field, overflow_pt, size
-        super().__init__(f"{field} overflows by {overflow_pt:.1f} pt at {size} pt")
+    """Text that cannot fit: ``field`` runs ``overflow_pt`` past its frame at ``size``; with ``word``, that word
+    alone is ``overflow_pt`` wider than the frame."""
+
+    def __init__(self, field: str, overflow_pt: float, size: float, word: str | None = None):
+        self.field, self.overflow_pt, self.size, self.word = field, overflow_pt, size, word
+        super().__init__(f"{field} overflows by {overflow_pt:.1f} pt at {size} pt" + (f" ({word!r})" if word else ""))
 
 
 @dataclass(frozen=True)
@@ -172,17 +228,27 @@ def _flows(item: Item, style: TextStyle, size: float, width: float) -> tuple[tup
 
 
 def _lay(items: tuple[Item, ...], style: TextStyle, size: float, width: float) -> tuple[Fitted, list[tuple[str, float]]]:
+    """The stack at ``size``, and each field's bottom; a field with a word wider than ``width`` has an
+    infinite bottom (it never fits at this size), and the last entry then says which word."""
     flows = []
     bottoms = []
     y = 0.0
     gap = size * 0.32
+    wide = None
     for n, item in enumerate(items):
         for k, (flow, h) in enumerate(_flows(item, style, size, width)):
             space = gap if (n and k == 0) else (size * 0.1 if k else 0.0)
             y += space + h
             flows.append((flow, h, space))
+            if wide is None and style.strict_words:
+                over = _overwide(flow)
+                if over:
+                    wide = (item.field, *over)
         bottoms.append((item.field, y))
-    return Fitted(size, tuple(flows), y), bottoms
+    fitted = Fitted(size, tuple(flows), y if wide is None else float("inf"))
+    if wide is not None:
+        bottoms.append(wide)
+    return fitted, bottoms
 
 
 def fit(items: tuple[Item, ...], style: TextStyle, width: float, height: float, max_size: float,
@@ -203,15 +269,18 @@ def _fit(items: tuple[Item, ...], style: TextStyle, width: float, height: float,
          min_size: float) -> Fitted | tuple[str, float, float]:
     """:func:`fit`, remembered: the print-shop deck, the guide and a card's copies reuse the home deck's fit.
 
-    Returns the Fitted, or (field, overflow, size) for :class:`Overflow`.
+    Returns the Fitted, or (field, overflow, size, word) for :class:`Overflow`.
     """
     fitted, _ = _lay(items, style, max_size, width)
     if fitted.height <= height:
         return fitted
     smallest, bottoms = _lay(items, style, min_size, width)
     if smallest.height > height:
+        if smallest.height == float("inf"):
+            field, word, excess = bottoms[-1]
+            return (field, excess, min_size, word)
         field = next((f for f, bottom in bottoms if bottom > height + 0.01), items[-1].field)
-        return (field, smallest.height - height, min_size)
+        return (field, smallest.height - height, min_size, None)
     lo, hi = min_size, max_size  # lo fits, hi does not
     best = smallest
     while hi - lo > 0.1:

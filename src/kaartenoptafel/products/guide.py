@@ -28,7 +28,7 @@ from kaartenoptafel.errors import Collector
 from kaartenoptafel.impose.booklet import padded, write_booklet
 from kaartenoptafel.impose.grid import PAPER
 from kaartenoptafel.layout.card import CardLayout, layout_card
-from kaartenoptafel.layout.text import to_markup
+from kaartenoptafel.layout.text import hyphenation_language, hyphenator, to_markup
 from kaartenoptafel.load.checks import fill, variables_in
 from kaartenoptafel.load.guide import Guide, parse_guide
 from kaartenoptafel.products.labels import label
@@ -46,6 +46,8 @@ MUTED = "#5b5b5b"
 ACCENT = "#1f5f7a"  # headings and rules; a layout may set colours.guide
 TINT = "#e8f0f3"  # the 'say' boxes and table headings
 RULE = "#b9c7cd"
+# The guide's lines are long, so only long words are split (never "sa-men" or "rou-te"), in the game's language.
+GUIDE_MIN_HYPHENATED = 10
 
 
 @dataclass(frozen=True)
@@ -146,13 +148,14 @@ def _labels(kit) -> dict:
 
 
 class Styles:
-    def __init__(self, geo: Geometry, family: FontFamily, accent: str):
+    def __init__(self, geo: Geometry, family: FontFamily, accent: str, language: str = "nl"):
         s = geo.size
         self.geo, self.family, self.accent = geo, family, accent
+        words = hyphenator(hyphenation_language(language), GUIDE_MIN_HYPHENATED)
 
         def style(name, **kw):
             base = dict(fontName=family.regular, fontSize=s, leading=s * 1.38, textColor=INK,
-                        hyphenationLang="nl_NL", embeddedHyphenation=1, uriWasteReduce=0.3,
+                        hyphenationLang=words, embeddedHyphenation=1, uriWasteReduce=0.3,
                         bulletFontName=family.regular)
             base.update(kw)
             return ParagraphStyle(name, **base)
@@ -287,11 +290,12 @@ class Lines(Flowable):
 class GuideDoc(BaseDocTemplate):
     """Cover, then body pages with a footer; headings become bookmarks, outline entries and TOC lines."""
 
-    def __init__(self, target, geo: Geometry, family: FontFamily, title: str, footer: str, outline: bool):
+    def __init__(self, target, geo: Geometry, family: FontFamily, title: str, footer: str, outline: bool,
+                 language: str = "nl"):
         super().__init__(target, pagesize=(geo.width, geo.height), leftMargin=geo.inner, rightMargin=geo.outer,
                          topMargin=geo.top, bottomMargin=geo.bottom, title=title, author="kaartenoptafel",
                          creator=f"kaartenoptafel {__version__}", subject=footer, invariant=1, pageCompression=1,
-                         initialFontName=family.regular, lang="nl-NL")
+                         initialFontName=family.regular, lang=str(language).replace("_", "-"))
         self.geo, self.family, self.footer, self.outline = geo, family, footer, outline
         if outline:
             self.pageMode = "UseOutlines"
@@ -357,7 +361,7 @@ class Story:
     def __init__(self, job: Job, guide: Guide, geo: Geometry, rows: list[Material], thumbs: dict):
         self.job, self.kit, self.guide, self.geo = job, job.ctx.kit, guide, geo
         accent = job.ctx.spec.colours.get("guide")
-        self.st = Styles(geo, job.ctx.family, accent.hex() if accent else ACCENT)
+        self.st = Styles(geo, job.ctx.family, accent.hex() if accent else ACCENT, job.ctx.kit.game.language)
         self.rows, self.thumbs = rows, thumbs
         self.flow: list = []
         self.toc = TableOfContents(levelStyles=self.st.toc, dotsMinLevel=0, rightColumnWidth=geo.size * 3,
@@ -696,7 +700,7 @@ def render_guide(job: Job, guide: Guide, geo: Geometry, rows: list[Material], th
     maker = _canvasmaker(job.ctx.family, title, footer)
 
     def make_doc(out):
-        doc = GuideDoc(out, geo, job.ctx.family, title, footer, outline)
+        doc = GuideDoc(out, geo, job.ctx.family, title, footer, outline, kit.game.language)
         doc.cover_art = _cover_art(job, thumbs)
         return doc
 
