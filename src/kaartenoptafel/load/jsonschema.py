@@ -65,6 +65,7 @@ def card_schema(kit: Kit) -> dict:
             },
             "guide": {"type": "object"},
             "board": {"type": "object"},
+            "table_card": {"type": "object"},
             "labels": {"type": "object", "additionalProperties": {"type": "string"}},
         },
         "additionalProperties": False,

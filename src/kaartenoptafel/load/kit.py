@@ -12,6 +12,7 @@ from typing import Any
 from kaartenoptafel.errors import Collector, Pos, did_you_mean, one_of
 from kaartenoptafel.load.checks import SLUG, check_keys, check_variables, describe, expect, fill, walk_strings
 from kaartenoptafel.load.guide import check_guide
+from kaartenoptafel.load.tablecard import check_table_card
 from kaartenoptafel.load.model import (
     FIELD_KINDS,
     RESERVED_CARD_KEYS,
@@ -28,7 +29,7 @@ MAX_CARDS = 20_000  # a safety limit; the benchmark's largest deck is 10,000
 GAME_KEYS = ("title", "subtitle", "language", "players_per_table", "tables", "duration", "variables", "groups")
 TYPE_KEYS = ("name", "plural", "title_field", "fields", "back")
 FIELD_KEYS = ("kind", "label", "required", "max", "min", "max_items", "choices")
-SECTION_KEYS = ("cards", "guide", "board", "labels")  # top-level keys of other files in cards/
+SECTION_KEYS = ("cards", "guide", "board", "labels", "table_card")  # top-level keys of other files in cards/
 
 
 @dataclass
@@ -151,6 +152,7 @@ def load_project(root: Path, region: str | None = None) -> Kit:
         for key, text in walk_strings(section.data):
             check_variables(out, text, game.variables, section.doc.pos(*section.key, *key))
     check_guide(sections, game, types, out)  # the guide's rounds must add up to the game's duration
+    check_table_card(sections, game, out)  # and so must the table card's
     out.raise_if_any()
     return Kit(root, game, types, tuple(cards), sections, tuple(src.files))
 

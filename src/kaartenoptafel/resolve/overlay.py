@@ -8,7 +8,8 @@ An overlay extends the base kit (``extends: base``, the default) or another over
 - change the texts of card types (``types:`` name, plural, back text, field labels, choice values);
 - add cards (``add:``), change fields of cards by id (``change:``), remove cards (``remove:``) and set how
   many copies of a card are printed (``counts:``);
-- replace texts under ``labels:`` and merge changes into ``guide:`` and ``board:`` (mappings merge key by key;
+- replace texts under ``labels:`` and merge changes into ``guide:``, ``board:`` and ``table_card:`` (mappings
+  merge key by key;
   a list or a text replaces the base's; ``null`` removes a key).
 
 Overlays are applied to the raw entries while the kit loads, before validation: every value an overlay sets
@@ -32,11 +33,11 @@ from kaartenoptafel.load.yamlfile import Doc, read_yaml
 REGIONS_DIR = ("cards", "regions")
 BASE = "base"  # ``extends: base``: the kit's own cards/ files
 OVERLAY_KEYS = ("extends", "name", "description", "game", "variables", "layout", "types", "add", "change",
-                "remove", "counts", "labels", "guide", "board")
+                "remove", "counts", "labels", "guide", "board", "table_card")
 GAME_KEYS = ("title", "subtitle", "language", "tables", "duration", "groups")
 TYPE_KEYS = ("name", "plural", "back", "fields")
 FIELD_KEYS = ("label", "choices", "max")
-MERGED_SECTIONS = ("guide", "board")
+MERGED_SECTIONS = ("guide", "board", "table_card")
 VARIABLE_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 
 

@@ -1,0 +1,155 @@
+"""The table card's content (``table_card:`` in cards/tafel.yaml), checked and turned into plain data.
+
+The table card lets players run a round without asking the facilitator: the rounds with their minutes and
+what the table does, who does what at the table, the rules that use tokens and consent, and the checklist
+that says when a route succeeded. It is checked at load time like the guide, so ``kot validate`` reports a
+mistake (an unknown key, a round without minutes, minutes that do not add up to the game's ``duration``)
+at its file, line and column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kaartenoptafel.errors import Collector
+from kaartenoptafel.load.checks import check_keys, expect
+from kaartenoptafel.load.guide import _items, _paragraphs
+from kaartenoptafel.load.model import Game, Section
+
+TABLE_CARD_KEYS = ("title", "intro", "roles", "rounds", "rules", "success")
+ROLE_KEYS = ("name", "does")
+ROUND_KEYS = ("title", "minutes", "do")
+
+
+@dataclass(frozen=True)
+class TableRole:
+    name: str
+    does: str
+
+
+@dataclass(frozen=True)
+class TableRound:
+    title: str
+    minutes: int
+    do: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TableCard:
+    """Texts still hold ``{variables}`` and ``**bold**``; the product fills them in."""
+
+    title: str = ""
+    intro: tuple[str, ...] = ()
+    roles: tuple[TableRole, ...] = ()
+    rounds: tuple[TableRound, ...] = ()
+    rules: tuple[str, ...] = ()
+    success: tuple[str, ...] = ()
+
+    @property
+    def minutes(self) -> int:
+        return sum(r.minutes for r in self.rounds)
+
+
+def parse_table_card(section: Section, game: Game, out: Collector) -> TableCard:
+    """The table card section as plain data; every problem goes to ``out`` with its position."""
+    doc, base = section.doc, tuple(section.key)
+    data = section.data
+    if not isinstance(data, dict):
+        out.error(doc.pos(*base), "'table_card' must be a mapping with title, roles, rounds, rules and success")
+        return TableCard()
+    check_keys(out, data, TABLE_CARD_KEYS, lambda k: doc.key_pos(*base, k), "'table_card'")
+    title = data.get("title")
+    if title is None or title == "":
+        out.error(doc.pos(*base), "'table_card' has no 'title' (for example: Tafelkaart)")
+        title = ""
+    elif not expect(out, title, str, doc.pos(*base, "title"), "the table card's 'title'"):
+        title = ""
+    card = TableCard(
+        title=str(title),
+        intro=_paragraphs(out, data.get("intro"), doc.pos(*base, "intro"), "'intro'"),
+        roles=_roles(out, doc, base + ("roles",), data.get("roles")),
+        rounds=_rounds(out, doc, base + ("rounds",), data.get("rounds")),
+        rules=_items(out, doc, base + ("rules",), data.get("rules"), "'rules'"),
+        success=_items(out, doc, base + ("success",), data.get("success"), "'success'"),
+    )
+    for key in ("rules", "success"):
+        if not getattr(card, key) and key not in data:
+            out.error(doc.pos(*base), f"'table_card' needs '{key}': a list of short sentences")
+    if card.rounds and all(r.minutes > 0 for r in card.rounds) and card.minutes != game.duration:
+        listing = " + ".join(str(r.minutes) for r in card.rounds)
+        out.error(doc.key_pos(*base, "rounds"),
+                  f"the table card's rounds take {listing} = {card.minutes} minutes, but the game lasts "
+                  f"{game.duration} minutes ('duration' in cards/game.yaml); make them add up to {game.duration}")
+    return card
+
+
+def _roles(out: Collector, doc, key: tuple, value) -> tuple[TableRole, ...]:
+    if value is None or value == []:
+        out.error(doc.pos(*key[:-1]), "'table_card' needs 'roles': a list of {name, does}, such as the host "
+                                      "and the timekeeper")
+        return ()
+    if not expect(out, value, list, doc.pos(*key), "'roles'"):
+        return ()
+    roles = []
+    for i, entry in enumerate(value):
+        where = key + (i,)
+        if not isinstance(entry, dict):
+            out.error(doc.pos(*where), f"role {i + 1} of the table card must be a mapping with name and does")
+            continue
+        check_keys(out, entry, ROLE_KEYS, lambda k, w=where: doc.key_pos(*w, k), f"role {i + 1} of the table card")
+        texts = {}
+        for name in ROLE_KEYS:
+            item = entry.get(name)
+            if item is None or item == "":
+                out.error(doc.pos(*where), f"role {i + 1} of the table card has no '{name}'")
+                item = ""
+            elif not expect(out, item, str, doc.pos(*where, name), f"'{name}' of role {i + 1}"):
+                item = ""
+            texts[name] = " ".join(str(item).split())
+        roles.append(TableRole(texts["name"], texts["does"]))
+    return tuple(roles)
+
+
+def _rounds(out: Collector, doc, key: tuple, value) -> tuple[TableRound, ...]:
+    if value is None or value == []:
+        out.error(doc.pos(*key[:-1]), "'table_card' needs 'rounds': a list of rounds, each with title, minutes "
+                                      "and do")
+        return ()
+    if not expect(out, value, list, doc.pos(*key), "'rounds'"):
+        return ()
+    rounds = []
+    for i, entry in enumerate(value):
+        where = key + (i,)
+        if not isinstance(entry, dict):
+            out.error(doc.pos(*where), f"round {i + 1} of the table card must be a mapping with title, minutes "
+                                       "and do")
+            continue
+        check_keys(out, entry, ROUND_KEYS, lambda k, w=where: doc.key_pos(*w, k), f"round {i + 1} of the table card")
+        title = entry.get("title")
+        if title is None or title == "":
+            out.error(doc.pos(*where), f"round {i + 1} of the table card has no 'title'")
+            title = ""
+        elif not expect(out, title, str, doc.pos(*where, "title"), f"the title of round {i + 1}"):
+            title = ""
+        named = f"round {i + 1} ('{title}')" if title else f"round {i + 1}"
+        minutes = entry.get("minutes")
+        if minutes is None:
+            out.error(doc.pos(*where), f"{named} of the table card has no 'minutes'")
+            minutes = 0
+        elif not expect(out, minutes, int, doc.pos(*where, "minutes"), f"the minutes of round {i + 1}"):
+            minutes = 0
+        elif minutes < 1:
+            out.error(doc.pos(*where, "minutes"), f"{named} must take at least 1 minute, not {minutes}")
+            minutes = 0
+        do = _items(out, doc, where + ("do",), entry.get("do"), f"'do' of round {i + 1}")
+        if not do and entry.get("do") is None:
+            out.error(doc.pos(*where), f"{named} of the table card has no 'do': say what the table does, "
+                                       "step by step")
+        rounds.append(TableRound(str(title), minutes, do))
+    return tuple(rounds)
+
+
+def check_table_card(sections: dict[str, Section], game: Game, out: Collector) -> None:
+    """Load-time hook: report every problem of the table card section (when the kit has one)."""
+    if "table_card" in sections and game is not None:
+        parse_table_card(sections["table_card"], game, out)
