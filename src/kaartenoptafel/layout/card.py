@@ -12,6 +12,7 @@ from pathlib import Path
 from reportlab.lib.units import mm
 
 from kaartenoptafel.errors import Collector, Pos
+from kaartenoptafel.layout.contrast import check_card_contrast, readable_on
 from kaartenoptafel.layout.spec import HEX, Colour, Frame, LayoutSpec, Style, TypeLayout
 from kaartenoptafel.layout.text import Fitted, Item, Overflow, TextStyle, fit, hyphenation_language
 from kaartenoptafel.load.model import CardType, Kit
@@ -120,9 +121,9 @@ class Context:
             return accent
         if token == "colour":
             return base
-        if token in ("on_accent", "on_colour"):
+        if token in ("on_accent", "on_colour"):  # ink or paper, whichever has the higher WCAG 2 contrast
             under = accent if token == "on_accent" else base
-            return self.spec.colours["ink"] if under.luminance() > 0.62 else self.spec.colours["paper"]
+            return readable_on(under, self.spec.colours["ink"], self.spec.colours["paper"])
         return self.spec.colours.get(token, self.spec.colours["ink"])
 
     def text_style(self, style: Style, accent: Colour, base: Colour) -> TextStyle:
@@ -298,7 +299,8 @@ def check_printable(ctx: Context) -> None:
     """The checks ``kot validate`` can make without laying out every card; raises ContentError.
 
     Every character of every card text, back text and the game title must be in the font (else it
-    would print as a box), and every type's back must fit.
+    would print as a box), every text colour must contrast enough with what it is printed on, and every
+    type's back must fit.
     """
     from kaartenoptafel.layout.back import layout_back
     from kaartenoptafel.resolve import resolve
@@ -314,6 +316,10 @@ def check_printable(ctx: Context) -> None:
     _missing_glyphs(ctx, None, "title", game.title, game.pos, out, "the game's title")
     for ctype in ctx.kit.types.values():
         _missing_glyphs(ctx, None, "back", ctype.back_text, ctype.pos, out, f"the back text of type '{ctype.id}'")
+    found = Collector()
+    check_card_contrast(ctx, found)  # text colours against their backgrounds (WCAG 2 AA)
+    for problem in dict.fromkeys(found.diagnostics):
+        out.diagnostics.append(problem)
     out.raise_if_any()
     for ctype in ctx.kit.types.values():
         layout_back(ctx, ctype)  # raises a located ContentError when its text cannot fit

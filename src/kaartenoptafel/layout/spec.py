@@ -114,6 +114,9 @@ class LayoutSpec:
     back: BackSpec
     root: Path
     files: tuple[str, ...] = field(default=())
+    # where each colour is set: ('colours', name), ('colours', table, key), ('types', id, 'colour'),
+    # ('styles', name, 'colour' | 'label_colour'), ('back', 'fill'): for located contrast errors
+    positions: dict = field(default_factory=dict, compare=False)
     same_size: str = "type"  # 'type': every card of a type prints each style at one size; 'card': each its own
     hyphenate: bool = False  # split long words on cards (with the rules of layout.text.hyphenator)
 
@@ -411,6 +414,7 @@ def load_layout(root: Path, name: str = "default.yaml") -> tuple[LayoutSpec | No
         fonts={**fonts, "_pos": {k: loc.pos("fonts", k) for k in fonts}},
         min_font_size=min_font, colours=colours, tables=tables, styles=styles, types=types, back=back, root=root,
         files=tuple(d.path for d in loc.docs), same_size=same_size, hyphenate=hyphenate,
+        positions=_colour_positions(loc, colours, tables, styles, types),
     )
     return (None if out else spec), out.diagnostics
 
@@ -428,6 +432,19 @@ def _frames(out, loc, tid, key: str, raw: dict, styles, width, height, root) -> 
         if frame:
             frames.append(frame)
     return tuple(frames)
+
+
+def _colour_positions(loc, colours, tables, styles, types) -> dict:
+    where = {("colours", n): loc.pos("colours", n) for n in colours}
+    where.update({("colours", t, k): loc.pos("colours", t, k) for t, table in tables.items() for k in table})
+    where.update({("types", t, "colour"): loc.pos("types", t, "colour") for t in types})
+    raw_styles = loc.data.get("styles") if isinstance(loc.data.get("styles"), dict) else {}
+    for name in styles:
+        for key in ("colour", "label_colour"):  # a style that does not set it: the style's own line
+            written = isinstance(raw_styles.get(name), dict) and key in raw_styles[name]
+            where[("styles", name, key)] = loc.pos("styles", name, key) if written else loc.pos("styles", name)
+    where[("back", "fill")] = loc.pos("back", "fill")
+    return where
 
 
 def _parse_frame(out, loc, key, raw, styles, width, height, root=None) -> Frame | None:

@@ -375,6 +375,24 @@ class Board:
         s.keys(*b, "colours", allowed=colour_names + ("world",))
         self.colours = {name: s.colour(*b, "colours", name) for name in colour_names}
         self.world_colours = s.colours(*b, "colours", "world")
+        self._check_contrast(s, b)
+
+    def _check_contrast(self, s: Style, b: tuple) -> None:
+        """Every board text colour against what it is printed on (WCAG 2 AA; board text is >= min_text)."""
+        from kaartenoptafel.layout.contrast import check_pair
+
+        col, size = self.colours, self.min_text
+        ink_pos = s.pos(*b, "colours", "ink")
+        check_pair(self.out, col["ink"], col["background"], size, False, ink_pos, "board text (title, legend)")
+        check_pair(self.out, col["ink"], col["persona"], size, False, ink_pos, "the centre's text")
+        for gid, colour in self.ctx.spec.tables.get("groups", {}).items():
+            check_pair(self.out, col["ink"], tint_of(colour, self.tint), size, False, ink_pos,
+                       f"the partners in the sector of '{gid}' (colours.groups at tint {self.tint:g})")
+        check_pair(self.out, col["library_text"], col["library"], size, True, s.pos(*b, "colours", "library_text"),
+                   "the library ring's text")
+        for colour in self.world_colours:
+            check_pair(self.out, col["world_text"], colour, size, True, s.pos(*b, "colours", "world_text"),
+                       "the outer ring's text")
 
     def _read_content(self, cards: list[ResolvedCard]) -> None:
         c = self.content

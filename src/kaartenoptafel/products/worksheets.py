@@ -22,6 +22,7 @@ from reportlab.pdfgen.canvas import Canvas
 from kaartenoptafel.errors import Collector, did_you_mean
 from kaartenoptafel.impose.grid import PAPER
 from kaartenoptafel.layout.spec import Colour
+from kaartenoptafel.layout.contrast import readable_on
 from kaartenoptafel.layout.text import Fitted, Item, TextStyle, fit
 from kaartenoptafel.products.board import tint_of
 from kaartenoptafel.render.card import set_fill, set_stroke
@@ -50,10 +51,16 @@ def read_sheet_style(style) -> SheetStyle:
     names = ("title", "intro", "label", "body", "small")
     style.keys(*w, "text", allowed=names)
     style.keys(*w, "krachtenanalyse", allowed=("widths", "extra_rows", "min_row"))
+    colour = style.colour(*w, "colour")
+    label_size = style.number(*w, "text", "label", low=6, high=40, unit="pt")
+    from kaartenoptafel.layout.contrast import check_pair
+
+    check_pair(style.out, colour, Colour(rgb=(1.0, 1.0, 1.0)), label_size, True, style.pos(*w, "colour"),
+               "the worksheets' headings (worksheets.colour on white)")
     return SheetStyle(
         margin=style.number(*w, "margin", low=6, high=40) * mm,
         header=style.number(*w, "header", low=10, high=60) * mm,
-        colour=style.colour(*w, "colour"),
+        colour=colour,
         tint=style.number(*w, "tint", low=0, high=1, unit=""),
         pitch=style.number(*w, "line_pitch", low=MIN_PITCH, high=20) * mm,
         sizes={n: style.number(*w, "text", n, low=6, high=40, unit="pt") for n in names},
@@ -99,7 +106,7 @@ class _Sheet:
         top = self.H - ss.margin
         set_fill(c, ss.colour)
         c.roundRect(self.left, top - ss.header, self.width, ss.header, 2.5 * mm, stroke=0, fill=1)
-        on = self.paper if ss.colour.luminance() < 0.6 else self.ink
+        on = readable_on(ss.colour, self.ink, self.paper)  # the higher WCAG 2 contrast
         fitted = self.lay(title, ss.sizes["title"], self.width * 0.7, on, bold=True)
         self.draw(fitted, self.left + 6 * mm, top - (ss.header - fitted.height) / 2)
         if note:
