@@ -52,7 +52,7 @@ def suggestion(change: Colour, other: Colour, need: float) -> str:
 
 
 def check_pair(out: Collector, text: Colour, under: Colour, size: float, bold: bool, pos: Pos | None, what: str,
-               change_text: bool = True) -> None:
+               change_text: bool = True, fallback: Pos | None = None) -> None:
     """Report ``text`` on ``under`` when it is below AA; the suggestion changes the colour ``pos`` sets."""
     ratio = contrast(text, under)
     need = required(size, bold)
@@ -60,7 +60,7 @@ def check_pair(out: Collector, text: Colour, under: Colour, size: float, bold: b
         return
     kind = "large text" if need == AA_LARGE else f"text of {size:g} pt"
     change, other = (text, under) if change_text else (under, text)
-    out.error(pos, f"{what}: {text.hex()} on {under.hex()} has a contrast of {ratio:.2f}:1, below the {need:g}:1 "
+    out.error(pos or fallback, f"{what}: {text.hex()} on {under.hex()} has a contrast of {ratio:.2f}:1, below the {need:g}:1 "
                    f"that WCAG 2 AA asks for {kind}; use {suggestion(change, other, need)} instead of {change.hex()}")
 
 
@@ -128,7 +128,7 @@ def _check_style(ctx, out, tid, side, name, accent, base, under, under_pos, acce
         else:
             pos, change_text = spec.positions.get(("styles", name, key)), True
         what = f"the {'labels' if key == 'label_colour' else 'text'} of style '{name}' on the {side} of '{tid}' cards"
-        check_pair(out, text, under, size, bold, pos, what, change_text)
+        check_pair(out, text, under, size, bold, pos, what, change_text, spec.positions.get(("file",)))
 
 
 def _labelled_styles(ctx, tid: str) -> set[str]:

@@ -444,6 +444,7 @@ def _colour_positions(loc, colours, tables, styles, types) -> dict:
             written = isinstance(raw_styles.get(name), dict) and key in raw_styles[name]
             where[("styles", name, key)] = loc.pos("styles", name, key) if written else loc.pos("styles", name)
     where[("back", "fill")] = loc.pos("back", "fill")
+    where[("file",)] = loc.pos()  # the layout file itself: for a colour no line sets (a generic type layout)
     return where
 
 
