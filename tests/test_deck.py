@@ -38,7 +38,8 @@ cards:
     titel: Ans, 72 – café-eigenaresse
     situatie: Ans woont alleen. Haar man deed altijd de post. Nu moet ze haar DigiD activeren.
     gat: digitaal
-    waar: Bij de huisarts.
+    waar: uwv
+    waar_detail: aan de balie
     vraag: Hulp bij één brief.
     zegt_niet: Dat ze haar post niet opent.
   - id: geld-op

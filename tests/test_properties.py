@@ -137,7 +137,7 @@ FIELDS = {
 GOOD = {
     "titel": "Bibliotheek", "groep": "werk", "missie": "We helpen {gemeente}.", "brengt": ["Tijd", "Ruimte"],
     "haalt": ["Hulp"], "beperking": "Weinig tijd.", "belang": "Meer leden.", "situatie": "Ans woont alleen.",
-    "gat": "digitaal", "waar": "Bij de huisarts.", "vraag": "Hulp bij een brief.", "zegt_niet": "Niets.",
+    "gat": "digitaal", "waar": "kaart-1", "vraag": "Hulp bij een brief.", "zegt_niet": "Niets.",
     "wat": "Er is minder geld.", "effect": "Geef een kaart terug.", "regels": ["Wie", "Voor wie"],
     "toetsen": ["Past het?"],
 }

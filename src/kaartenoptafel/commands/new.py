@@ -72,6 +72,8 @@ def hint(spec: FieldSpec) -> str:
         what = f"a whole number, {low} to {spec.max}" if spec.max is not None else f"a whole number from {low}"
     elif spec.kind == "choice":
         what = "one of: " + ", ".join(spec.choices or ())
+    elif spec.kind == "ref":
+        what = f"the id of a '{spec.to}' card"
     else:
         what = "a PNG or JPEG file in the project"
     return f"{need}; {what}"
@@ -89,7 +91,7 @@ def placeholder(spec: FieldSpec, example_image: str | None):
         if spec.min is not None:
             return spec.min
         return 1 if spec.max is None or spec.max >= 1 else spec.max
-    return example_image  # image: reuse a picture another card of this type shows, if any
+    return example_image  # image: reuse a picture another card of this type shows; ref: a card of its type
 
 
 def scaffold(ctype: CardType, card_id: str, dash: int, indent: int,
@@ -229,6 +231,11 @@ def add_card(root: Path, type_id: str, card_id: str | None, dry_run: bool = Fals
         for name, spec in ctype.fields.items():
             if spec.kind == "image" and isinstance(r.data.get(name), str):
                 example_images.setdefault(name, r.data[name])
+    for name, spec in ctype.fields.items():  # a reference: the first card of the type it names
+        if spec.kind == "ref":
+            target = next((r.id for r in raw_cards if r.id and r.data.get("type") == spec.to), None)
+            if target:
+                example_images[name] = target
 
     docs = {d.path: d for d in src.others}
     if of_type:

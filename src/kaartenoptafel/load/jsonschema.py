@@ -25,6 +25,8 @@ def field_schema(spec) -> dict:
             schema["minimum"] = spec.min
     elif spec.kind == "choice":
         schema = {"enum": list(spec.choices or ())}
+    elif spec.kind == "ref":
+        schema = {"type": "string", "pattern": "^[a-z0-9]+(?:[-_][a-z0-9]+)*$"}
     else:
         schema = {"type": "string"}
         if spec.max and spec.kind == "text":
@@ -44,6 +46,8 @@ def card_schema(kit: Kit) -> dict:
         }
         for name, spec in ctype.fields.items():
             props[name] = field_schema(spec)
+            if spec.kind == "ref":  # the ids of the cards it may name, so editors can complete them
+                props[name]["enum"] = [c.id for c in kit.cards if c.type == spec.to]
         required = ["id", "type"] + [n for n, s in ctype.fields.items() if s.required]
         variants.append({
             "if": {"properties": {"type": {"const": tid}}, "required": ["type"]},

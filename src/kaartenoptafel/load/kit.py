@@ -12,6 +12,7 @@ from typing import Any
 from kaartenoptafel.errors import Collector, Pos, did_you_mean, one_of
 from kaartenoptafel.load.checks import SLUG, check_keys, check_variables, describe, expect, fill, walk_strings
 from kaartenoptafel.load.guide import check_guide
+from kaartenoptafel.load.refs import check_ref_specs, check_refs
 from kaartenoptafel.load.tablecard import check_table_card
 from kaartenoptafel.load.model import (
     FIELD_KINDS,
@@ -28,7 +29,7 @@ from kaartenoptafel.load.yamlfile import Doc, read_yaml
 MAX_CARDS = 20_000  # a safety limit; the benchmark's largest deck is 10,000
 GAME_KEYS = ("title", "subtitle", "language", "players_per_table", "tables", "duration", "variables", "groups")
 TYPE_KEYS = ("name", "plural", "title_field", "fields", "back")
-FIELD_KEYS = ("kind", "label", "required", "max", "min", "max_items", "choices")
+FIELD_KEYS = ("kind", "label", "required", "max", "min", "max_items", "choices", "to", "detail")
 SECTION_KEYS = ("cards", "guide", "board", "labels", "table_card")  # top-level keys of other files in cards/
 
 
@@ -138,13 +139,16 @@ def load_project(root: Path, region: str | None = None) -> Kit:
     game = parse_game(src.game, out) if src.game is not None else None
     types = parse_types(src.types, game, out) if src.types is not None else {}
     raw_cards, sections = collect_entries(src.others, out)
+    removed: dict[str, Pos] = {}  # card id -> the overlay line that removed it
     if region is not None:
         from kaartenoptafel.resolve.overlay import apply_overlays  # regions: issue 6
 
-        game, raw_cards, sections = apply_overlays(root, region, game, raw_cards, sections, out, types=types)
+        game, raw_cards, sections = apply_overlays(root, region, game, raw_cards, sections, out, types=types,
+                                                   removed=removed)
     if game is None:
         out.raise_if_any()
     cards = validate_cards(raw_cards, types, game, out) if types else []
+    check_refs(cards, types, removed, out, {raw.id for raw in raw_cards if raw.id} - {card.id for card in cards})
     _check_limits_and_images(root, cards, types, game, out)
     for section in sections.values():
         if section.name == "labels":
@@ -309,6 +313,7 @@ def parse_types(doc: Doc, game: Game | None, out: Collector) -> dict[str, CardTy
             back_text=back_text,
             pos=doc.pos(*where),
         )
+    check_ref_specs(types, out)
     return types
 
 
@@ -350,9 +355,24 @@ def _parse_field(name: str, spec: Any, doc: Doc, where: tuple, game: Game | None
         else:
             out.error(doc.pos(*where), f"field '{name}' of kind choice needs 'choices': a list, or 'groups'")
             return None
+    refs = {}
+    if kind == "ref":
+        for key in ("to", "detail"):
+            if key in spec and not isinstance(spec[key], str):
+                out.error(doc.pos(*where, key), f"field '{name}': '{key}' must be a name, not {describe(spec[key])}")
+                return None
+        if not isinstance(spec.get("to"), str):
+            out.error(doc.pos(*where), f"field '{name}' of kind ref needs 'to': the type of the card it names, "
+                                       f"such as {{kind: ref, to: rol}}")
+            return None
+        refs = {"to": spec["to"], "detail": spec.get("detail")}
+    elif "to" in spec or "detail" in spec:
+        key = "to" if "to" in spec else "detail"
+        out.error(doc.key_pos(*where, key), f"field '{name}': '{key}' belongs to a field of kind ref, not {kind}")
     if "label" in spec:
         expect(out, spec["label"], str, doc.pos(*where, "label"), f"the label of field '{name}'")
     return FieldSpec(
+        **refs,
         name=name,
         kind=kind,
         label=_text(spec.get("label"), name),
@@ -491,6 +511,11 @@ def _check_value(out: Collector, spec: FieldSpec, value: Any, raw: RawCard, fnam
             out.error(pos, f"{what} is {value}; the maximum is {spec.max}", cid)
         if spec.min is not None and value < spec.min:
             out.error(pos, f"{what} is {value}; the minimum is {spec.min}", cid)
+        return value
+    if spec.kind == "ref":  # the card it names is checked once every card is known (load.refs)
+        if not isinstance(value, str) or not SLUG.match(value):
+            out.error(pos, f"{what} names a '{spec.to}' card by its id (like 'uwv'), not {describe(value)}", cid)
+            return None
         return value
     if spec.kind == "choice":
         if str(value) not in (spec.choices or ()):

@@ -12,7 +12,7 @@ from typing import Any
 
 from kaartenoptafel.errors import Pos
 
-FIELD_KINDS = ("text", "list", "number", "image", "choice")
+FIELD_KINDS = ("text", "list", "number", "image", "choice", "ref")
 RESERVED_CARD_KEYS = ("id", "type", "count", "tags")
 
 
@@ -26,6 +26,8 @@ class FieldSpec:
     min: int | None = None  # the lowest number
     max_items: int | None = None
     choices: tuple[str, ...] | None = None
+    to: str | None = None  # ref: the type of the card it names (printed as that card's title)
+    detail: str | None = None  # ref: a text field printed after the title, after a comma
     pos: Pos | None = None
 
 

@@ -1,4 +1,5 @@
-"""Resolve stage: fill in ``{variables}``, show choices by their display names, expand counts.
+"""Resolve stage: fill in ``{variables}``, show choices by their display names and card references
+(kind ``ref``) by the named card's title, expand counts.
 
 Region overlays are applied while loading (see :mod:`kaartenoptafel.resolve.overlay`), so that
 validation sees the kit a region really prints.
@@ -37,23 +38,39 @@ def resolve_value(value: Any, variables: dict[str, str]) -> Any:
     return value
 
 
-def resolve_card(kit: Kit, card: Card) -> ResolvedCard:
+def resolve_card(kit: Kit, card: Card, titles: dict[str, str] | None = None) -> ResolvedCard:
+    """``card`` with its texts final; ``titles`` (card id -> title, made from the kit when not given) names refs."""
     ctype = kit.types[card.type]
     variables = kit.game.variables
     values: dict[str, Any] = {}
+    details = {spec.detail for spec in ctype.fields.values() if spec.kind == "ref" and spec.detail}
     for name, value in card.fields.items():
         spec = ctype.fields[name]
+        if name in details:
+            continue  # printed after its reference's title
         if spec.kind == "choice" and value in kit.game.groups and spec.choices == tuple(kit.game.groups):
             value = kit.game.groups[value]
+        if spec.kind == "ref":
+            if titles is None:
+                titles = card_titles(kit)
+            value = titles.get(value, value)
+            if spec.detail and card.fields.get(spec.detail):
+                value = f"{value}, {card.fields[spec.detail]}"
         values[name] = resolve_value(value, variables)
     title = str(values.get(ctype.title_field, card.id))
     return ResolvedCard(card.id, card.type, title, values, card.count, card.tags, dict(card.fields), card.pos,
                         dict(card.field_pos))
 
 
+def card_titles(kit: Kit) -> dict[str, str]:
+    """Every card's title as written (variables are filled when the referring card resolves)."""
+    return {card.id: str(card.fields.get(kit.types[card.type].title_field, card.id)) for card in kit.cards}
+
+
 def resolve(kit: Kit) -> list[ResolvedCard]:
     """Every card of the kit, resolved, in source order."""
-    return [resolve_card(kit, card) for card in kit.cards]
+    titles = card_titles(kit)
+    return [resolve_card(kit, card, titles) for card in kit.cards]
 
 
 def expand(cards: list[ResolvedCard]) -> list[ResolvedCard]:

@@ -149,8 +149,10 @@ def apply_overlays(
     sections: dict[str, Section],
     out: Collector,
     types: dict[str, CardType] | None = None,
+    removed: dict[str, Pos] | None = None,
 ) -> tuple[Game | None, list[RawCard], dict[str, Section]]:
-    """Apply ``region``'s overlay chain to the raw kit. ``types`` (when given) is updated in place."""
+    """Apply ``region``'s overlay chain to the raw kit. ``types`` (when given) is updated in place;
+    ``removed`` (when given) receives each removed card's id with the overlay line that removed it."""
     chain = read_chain(root, region, out)
     if not chain or game is None:
         return game, raw_cards, sections
@@ -158,6 +160,8 @@ def apply_overlays(
     for overlay in chain:
         state.apply(overlay)
     state.finish()
+    if removed is not None:
+        removed.update(state.removed)
     return state.game, state.cards, state.sections
 
 
