@@ -298,6 +298,7 @@ class Board:
                  out: Collector):
         self.ctx, self.content, self.style, self.out = ctx, content, style, out
         self.size = size
+        self.words = True  # False: draw the shapes only (the assembly map's small board)
         ref_w, ref_h = BOARD_SIZES[REFERENCE]
         w_mm, h_mm = BOARD_SIZES[size]
         self.w_mm, self.h_mm = w_mm, h_mm
@@ -807,6 +808,8 @@ class Board:
         cap = (asc + desc) / 2  # puts the letters' optical middle on the radius
         lower = math.sin(math.radians(middle)) < -1e-9
         base = radius + cap if lower else radius - cap
+        if not self.words:
+            return
         total = _width(text, font, size)
         set_fill(c, colour)
         c.setFont(font, size)
@@ -823,6 +826,8 @@ class Board:
             pos += adv
 
     def _draw_sectors(self, c: Canvas) -> None:
+        if not self.words:
+            return
         for sector in self.sectors:
             middle = math.radians(sector.middle)
             for line in sector.lines:
@@ -836,11 +841,12 @@ class Board:
                 c.drawCentredString(0, 0, line.text)
                 c.restoreState()
 
-    def _draw_fitted(self, c: Canvas, fitted: Fitted, x: float, top: float) -> float:
+    def _draw_fitted(self, c: Canvas, fitted: Fitted, x: float, top: float, words: bool | None = None) -> float:
         y = top
         for flow, height, space in fitted.flowables:
             y -= space + height
-            flow.drawOn(c, x, y)
+            if self.words if words is None else words:
+                flow.drawOn(c, x, y)
         return y
 
     def _draw_slot(self, c: Canvas, slot: Slot) -> None:
@@ -892,6 +898,8 @@ class Board:
             c.circle(step.header_x + disc / 2, cy, disc / 2, stroke=0, fill=1)
             set_fill(c, self.ctx.spec.colours["paper"])
             nsize = disc * 0.62
+            if not self.words:
+                continue
             asc, desc = _ascent_descent(self.bold, nsize)
             c.setFont(self.bold, nsize)
             c.drawCentredString(step.header_x + disc / 2, cy - (asc + desc) / 2, str(step.number))
@@ -1051,9 +1059,14 @@ class _Tiles:
         plan = self.plan
         buf = io.BytesIO()
         c = new_canvas(buf, (plan.sheet_w * mm, plan.sheet_h * mm), self.ctx.family, self.ctx.kit.game.title,
-                       "board tiles")
+                       "board tiles", "none")  # single-sided, at 100 %
         name = _board_form(c, self.board)
-        self._map_page(c, name)
+        self.board.words = False  # the map's small board shows the shapes, no text (it would print below 7 pt)
+        try:
+            plain = _board_form(c, self.board, "board_map")
+        finally:
+            self.board.words = True
+        self._map_page(c, plain)
         c.showPage()
         for tile in plan.tiles:
             self._tile_page(c, name, tile)
@@ -1070,10 +1083,10 @@ class _Tiles:
                           hyphenate=False)
         title = fit((Item("t", None, text=self.t["title"]),), replace(style, bold=True), W - 2 * m, 1e6,
                     ts.map_text * 1.5, ts.map_text * 1.5)
-        y = self.board._draw_fitted(c, title, m, H - m)
+        y = self.board._draw_fitted(c, title, m, H - m, words=True)
         items = tuple(Item(f"s{i}", None, text=f"**{i + 1}.** {s}") for i, s in enumerate(self.steps))
         steps = fit(items, style, W - 2 * m, H * 0.3, ts.map_text, min(ts.map_text, 8))
-        y = self.board._draw_fitted(c, steps, m, y - 3 * mm)
+        y = self.board._draw_fitted(c, steps, m, y - 3 * mm, words=True)
         # the map: the board, small, with its cells
         foot = ts.map_text * 2.2
         avail_w, avail_h = W - 2 * m, y - 6 * mm - m - foot

@@ -59,7 +59,8 @@ def cells(pw: float, ph: float):
 def write_calibration(ctx: Context, path: Path, paper: str, duplex: str) -> None:
     pw, ph = (v * mm for v in PAPER[paper])
     buf = io.BytesIO()
-    c = new_canvas(buf, (pw, ph), ctx.family, label(ctx.kit, "calibrate_title"), "duplex calibration")
+    c = new_canvas(buf, (pw, ph), ctx.family, label(ctx.kit, "calibrate_title"), "duplex calibration",
+                   duplex)
     flip = label(ctx.kit, f"calibrate_flip_{duplex}")
     dx_cells, dy_cells = cells(pw, ph)
 

@@ -84,7 +84,8 @@ def write_home_deck(ctx: Context, cards: list[ResolvedCard], target, paper: str,
     """Fronts sheet, then its backs sheet mirrored for the duplex flip, for every ``cols x rows`` cards."""
     spec = ctx.spec
     grid = make_grid(paper, spec.width, spec.height)
-    c = new_canvas(target, (grid.paper_w, grid.paper_h), ctx.family, ctx.kit.game.title, "home print deck")
+    c = new_canvas(target, (grid.paper_w, grid.paper_h), ctx.family, ctx.kit.game.title, "home print deck",
+                   duplex)
     faces = Faces(ctx, c, 0.0, out)
     dx, dy = back_offset[0] * mm, back_offset[1] * mm
     per = grid.per_sheet

@@ -37,9 +37,10 @@ from kaartenoptafel.render.fonts import FontFamily
 from kaartenoptafel.render.pdf import new_canvas
 from kaartenoptafel.write.atomic import write_bytes_atomic
 
-A4_FILE = "guide-a4.pdf"
+A4_FILE = "guide-a4.pdf"  # guide-letter.pdf with --paper letter
 BOOKLET_FILE = "guide-booklet.pdf"
 A5 = (148.0, 210.0)
+HALF_LETTER = (139.7, 215.9)  # the booklet's page with --paper letter: two per Letter sheet
 
 INK = "#1d1d1b"
 MUTED = "#5b5b5b"
@@ -72,7 +73,32 @@ class Geometry:
 GEOMETRY = {
     "a4": Geometry("a4", PAPER["a4"][0] * mm, PAPER["a4"][1] * mm, 22 * mm, 22 * mm, 20 * mm, 22 * mm, 10.5, 36 * mm),
     "a5": Geometry("a5", A5[0] * mm, A5[1] * mm, 15 * mm, 13 * mm, 14 * mm, 17 * mm, 9.2, 33 * mm),
+    "letter": Geometry("letter", PAPER["letter"][0] * mm, PAPER["letter"][1] * mm, 22 * mm, 22 * mm, 18 * mm,
+                       20 * mm, 10.5, 36 * mm),
+    "half-letter": Geometry("half-letter", HALF_LETTER[0] * mm, HALF_LETTER[1] * mm, 14 * mm, 12 * mm, 14 * mm,
+                            17 * mm, 9.2, 33 * mm),
 }
+BOOKLET_PAGE = {"a4": "a5", "letter": "half-letter"}
+MIN_PRINTED_TEXT = 7.05  # pt: no text of a card drawn small (catalogue, cover) prints below 7 pt
+
+
+def card_scale(thumbs: dict) -> float:
+    """The smallest scale at which every card text still prints at :data:`MIN_PRINTED_TEXT` or more."""
+    from kaartenoptafel.layout.card import TextBox
+
+    sizes = [box.fitted.size for lay in thumbs.values() if lay is not None for box in lay.boxes
+             if isinstance(box, TextBox)]
+    return min(1.0, MIN_PRINTED_TEXT / min(sizes)) if sizes else 0.0  # the home paper -> the booklet's page (half of it)
+
+
+def guide_file(paper: str) -> str:
+    """The guide's one-page-per-sheet file on the build's paper: guide-a4.pdf, guide-letter.pdf."""
+    return A4_FILE if paper == "a4" else f"guide-{paper}.pdf"
+
+
+def _paper(job: Job) -> str:
+    paper = getattr(job.options, "paper", "a4")
+    return paper if paper in BOOKLET_PAGE else "a4"
 
 
 # -- what the build produced --------------------------------------------------------------------
@@ -259,8 +285,11 @@ class CardRow(Flowable):
                 c.drawRightString(x + self.cw, y, count)
                 room -= stringWidth(count, family.regular, self.caption) + self.caption * 0.5
             size = min(self.caption, self.caption * room / max(stringWidth(cid, family.bold, self.caption), 1))
+            size = max(size, 7.0)  # a long id shrinks to the card's width, but not below 7 pt: then it is cut
+            while len(cid) > 4 and stringWidth(cid, family.bold, size) > room:
+                cid = cid[:-2] + "…"
             c.setFillColor(HexColor(INK))
-            c.setFont(family.bold, size)  # a long id shrinks to the card's width rather than run past it
+            c.setFont(family.bold, size)
             c.drawString(x, y, cid)
 
 
@@ -345,9 +374,9 @@ class GuideDoc(BaseDocTemplate):
                 self.notify("TOCEntry", (flowable.level, flowable.plain, self.page, flowable.key))
 
 
-def _canvasmaker(family: FontFamily, title: str, subject: str):
+def _canvasmaker(family: FontFamily, title: str, subject: str, duplex: str | None = None):
     def make(filename, pagesize, **_ignored):
-        return new_canvas(filename, pagesize, family, title, subject)
+        return new_canvas(filename, pagesize, family, title, subject, duplex)
 
     return make
 
@@ -505,7 +534,7 @@ class Story:
         self.flow.append(self.table(data, widths, extra=extra))
         self.flow.append(Spacer(1, self.geo.size))
         self.flow.append(Paragraph(self.text(self.L(
-            "guide_booklet_note", file=BOOKLET_FILE, a4=A4_FILE, flip=self.L("calibrate_flip_short"))), st.body))
+            "guide_booklet_note", file=BOOKLET_FILE, a4=guide_file(_paper(self.job)), flip=self.L("calibrate_flip_short"))), st.body))
 
     def preparation(self) -> None:
         if not self.guide.preparation:
@@ -623,7 +652,8 @@ class Story:
         spec = self.job.ctx.spec
         card_w = spec.width * mm
         gap = geo.size * 1.1
-        cols = max(1, int((geo.frame_width + gap) // (geo.thumb + gap)))
+        thumb = max(geo.thumb, card_w * card_scale(self.thumbs))  # fewer cards per row, none below 7 pt
+        cols = max(1, int((geo.frame_width + gap) // (thumb + gap)))
         scale = (geo.frame_width - (cols - 1) * gap) / cols / card_w
         for tid, ctype in self.kit.types.items():
             cards = [c for c in self.job.cards if c.type == tid and self.thumbs.get(c.id) is not None]
@@ -661,21 +691,27 @@ def _cover_art(job: Job, thumbs: dict):
         if card is not None:
             picks.append(thumbs[card.id])
     picks = picks[:5]
+    least = card_scale(thumbs)
 
     def draw(c, geo: Geometry):
         fw, x0 = geo.frame_width, geo.inner
+        shown = list(picks)
+        if shown:  # as many cards as fit the fan at a scale that keeps their text at 7 pt or more
+            need = shown[0].width * least
+            while len(shown) > 1 and need * ((len(shown) - 1) * 0.62 + 1.3) > fw * 0.95:
+                shown.pop()
         top = geo.height - geo.top
         for i, colour in enumerate(colours):
             seg = fw / len(colours)
             c.setFillColorRGB(*colour.as_rgb())
             c.rect(x0 + i * seg, top - 2.5 * mm, seg, 2.5 * mm, stroke=0, fill=1)
-        if not picks:
+        if not shown:
             return
-        n = len(picks)
-        cw = min(fw * 0.95 / ((n - 1) * 0.62 + 1.3), fw * 0.34)
-        scale = cw / picks[0].width
-        base = geo.height * 0.33 - cw * picks[0].height / picks[0].width / 2  # the fan's middle at a third
-        for i, lay in enumerate(picks):
+        n = len(shown)
+        cw = max(min(fw * 0.95 / ((n - 1) * 0.62 + 1.3), fw * 0.34), shown[0].width * least)
+        scale = cw / shown[0].width
+        base = geo.height * 0.33 - cw * shown[0].height / shown[0].width / 2  # the fan's middle at a third
+        for i, lay in enumerate(shown):
             t = i - (n - 1) / 2
             c.saveState()
             c.translate(geo.width / 2 + t * cw * 0.62, base - abs(t) * cw * 0.06)
@@ -692,12 +728,12 @@ def _cover_art(job: Job, thumbs: dict):
 
 
 def render_guide(job: Job, guide: Guide, geo: Geometry, rows: list[Material], thumbs: dict, target,
-                 outline: bool, pad_to: int = 1) -> int:
+                 outline: bool, pad_to: int = 1, duplex: str | None = None) -> int:
     """Write the guide in one page format; returns its page count (padded with notes pages to ``pad_to``)."""
     kit = job.ctx.kit
     title = f"{kit.game.title} · {label(kit, 'guide_title')}"
     footer = label(kit, "guide_footer")
-    maker = _canvasmaker(job.ctx.family, title, footer)
+    maker = _canvasmaker(job.ctx.family, title, footer, duplex)
 
     def make_doc(out):
         doc = GuideDoc(out, geo, job.ctx.family, title, footer, outline, kit.game.language)
@@ -740,19 +776,23 @@ def _guide(job: Job) -> None:
     thumbs = {card.id: layout_card(job.ctx, card, job.out) for card in job.cards}
     job.out.raise_if_any()
 
-    pages = render_guide(job, guide, GEOMETRY["a4"], rows, thumbs, job.stage / A4_FILE, outline=True)
-    job.products.append(Product("guide-a4", A4_FILE, pages, "A4"))
-    job.progress.advance(1, "guide (A4)")
+    paper = _paper(job)
+    name = guide_file(paper)
+    paper_name = "A4" if paper == "a4" else paper.capitalize()
+    pages = render_guide(job, guide, GEOMETRY[paper], rows, thumbs, job.stage / name, outline=True, duplex="long")
+    job.products.append(Product("guide-a4", name, pages, paper_name))
+    job.progress.advance(1, f"guide ({paper_name})")
 
     a5 = io.BytesIO()
-    a5_pages = render_guide(job, guide, GEOMETRY["a5"], rows, thumbs, a5, outline=False, pad_to=4)
+    a5_pages = render_guide(job, guide, GEOMETRY[BOOKLET_PAGE[paper]], rows, thumbs, a5, outline=False, pad_to=4)
     title = f"{kit.game.title} · {label(kit, 'guide_title')}"
-    sheet = (PAPER["a4"][1] * mm, PAPER["a4"][0] * mm)
+    sheet = (PAPER[paper][1] * mm, PAPER[paper][0] * mm)
     data = write_booklet(a5.getvalue(), sheet, {"Title": title, "Author": "kaartenoptafel",
                                                 "Creator": f"kaartenoptafel {__version__}"})
     write_bytes_atomic(job.stage / BOOKLET_FILE, data)
-    job.products.append(Product("guide-booklet", BOOKLET_FILE, padded(a5_pages) // 2, "A4 landscape",
-                                {"duplex": "short", "booklet_pages": padded(a5_pages), "page_size": "A5"}))
+    job.products.append(Product("guide-booklet", BOOKLET_FILE, padded(a5_pages) // 2, f"{paper_name} landscape",
+                                {"duplex": "short", "booklet_pages": padded(a5_pages),
+                                 "page_size": "A5" if paper == "a4" else "half Letter"}))
     job.progress.advance(1, "guide (booklet)")
 
 

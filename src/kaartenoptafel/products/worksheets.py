@@ -157,7 +157,7 @@ def write_afspraak(ctx, content, ss: SheetStyle, paper: str, out: Collector) -> 
         return None
 
     buf = io.BytesIO()
-    c = new_canvas(buf, paper_size_pt(paper), ctx.family, f"{ctx.kit.game.title}: {title}", "worksheet")
+    c = new_canvas(buf, paper_size_pt(paper), ctx.family, f"{ctx.kit.game.title}: {title}", "worksheet", "none")
     s = _Sheet(ctx, ss, paper, c)
     sz = ss.sizes
     gap = sz["label"] * 0.6
@@ -299,7 +299,7 @@ def write_krachtenanalyse(ctx, content, ss: SheetStyle, paper: str, cards: list[
         return None
 
     buf = io.BytesIO()
-    c = new_canvas(buf, paper_size_pt(paper), ctx.family, f"{kit.game.title}: {title}", "worksheet")
+    c = new_canvas(buf, paper_size_pt(paper), ctx.family, f"{kit.game.title}: {title}", "worksheet", "none")
     s = _Sheet(ctx, ss, paper, c)
     sz = ss.sizes
     total = sum(ss.widths)

@@ -12,7 +12,9 @@ rl_config.invariant = 1  # no dates or random ids: the same input gives byte-ide
 rl_config.useA85 = 0
 
 
-def new_canvas(target, pagesize: tuple[float, float], family: FontFamily, title: str, subject: str = "") -> Canvas:
+def new_canvas(target, pagesize: tuple[float, float], family: FontFamily, title: str, subject: str = "",
+               duplex: str | None = None) -> Canvas:
+    """A canvas for one PDF; ``duplex`` ('long', 'short', 'none') marks a home-print PDF (see print_preferences)."""
     c = Canvas(
         target,
         pagesize=pagesize,
@@ -25,7 +27,26 @@ def new_canvas(target, pagesize: tuple[float, float], family: FontFamily, title:
     c.setSubject(subject)
     c.setAuthor("kaartenoptafel")
     c.setCreator(f"kaartenoptafel {__version__}")
+    if duplex is not None:
+        set_print_preferences(c, duplex)
     return c
+
+
+DUPLEX = {"long": "DuplexFlipLongEdge", "short": "DuplexFlipShortEdge", "none": "Simplex"}
+
+
+def print_preferences(duplex: str) -> dict[str, str]:
+    """What a home-print PDF asks the printer dialog for: 100 % (cards and tiles must keep their size) and
+    double-sided with the right flip, or single-sided. ``duplex`` is 'long', 'short' or 'none'."""
+    return {"PrintScaling": "None", "Duplex": DUPLEX[duplex]}
+
+
+def set_print_preferences(c: Canvas, duplex: str) -> None:
+    """Write :func:`print_preferences` into the canvas's ViewerPreferences."""
+    from reportlab.pdfbase.pdfdoc import PDFName
+
+    for key, value in print_preferences(duplex).items():
+        c.setViewerPreference(key, PDFName(value))
 
 
 def compress_last_page(c: Canvas) -> None:
