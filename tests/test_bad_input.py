@@ -141,6 +141,34 @@ def _generate(root: Path, outside: Path, spec: dict) -> None:
         target.symlink_to(secret)
     elif kind == "fifo":
         os.mkfifo(target)
+    elif kind in ("truncated-font", "font-upem0", "font-no-cmap"):
+        data = bytearray((HERE.parent / "src/kaartenoptafel/fonts/AtkinsonHyperlegibleNext_400Regular.ttf").read_bytes())
+        tables = {bytes(data[12 + 16 * i:16 + 16 * i]): 12 + 16 * i for i in range(struct.unpack(">H", data[4:6])[0])}
+        if kind == "truncated-font":  # a download that stopped inside the glyph table
+            glyf = struct.unpack(">I", data[tables[b"glyf"] + 8:tables[b"glyf"] + 12])[0]
+            data = data[: glyf + spec.get("keep", 200)]
+        elif kind == "font-upem0":  # unitsPerEm (head + 18) set to 0
+            head = struct.unpack(">I", data[tables[b"head"] + 8:tables[b"head"] + 12])[0]
+            data[head + 18:head + 20] = b"\0\0"
+        else:  # the cmap table renamed: the font has no character map
+            data[tables[b"cmap"]:tables[b"cmap"] + 4] = b"cmaq"
+        target.write_bytes(bytes(data))
+    elif kind == "truncated-jpeg":
+        buf = io.BytesIO()
+        Image.effect_noise((256, 256), 60).convert("RGB").save(buf, format="JPEG", quality=90)
+        target.write_bytes(buf.getvalue()[: len(buf.getvalue()) // 2])
+    elif kind == "symlink-loop":
+        target.symlink_to(target.name)
+    elif kind == "long-paragraph":  # a paragraph of spec['chars'] characters inserted after spec['after']
+        words = " ".join(f"woord{i % 97}" for i in range(spec["chars"] // 7))
+        text = target.read_text("utf-8")
+        assert spec["after"] in text
+        target.write_text(text.replace(spec["after"], spec["after"] + spec.get("indent", "    ") + words + "\n\n", 1),
+                          encoding="utf-8")
+    elif kind == "nested-variables":  # variables that each use the one before twice: v_n is 10 * 2**n characters
+        lines = [spec.get("text", "variables:"), '  v0: "xxxxxxxxxx"']
+        lines += [f'  v{i}: "{{v{i - 1}}}{{v{i - 1}}}"' for i in range(1, spec["levels"] + 1)]
+        target.write_text("\n".join(lines) + "\n", encoding="utf-8")
     elif kind == "folder":
         target.mkdir()
     else:

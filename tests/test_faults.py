@@ -269,3 +269,86 @@ def test_control_characters_never_reach_the_terminal(project, monkeypatch, capsy
     assert "\\x1b]0;gehackt" in err
     code, out, err = kot(monkeypatch, capsys, "build", "--project", project, "--paper", "a4\x1b[2J")
     assert code == EXIT_USAGE and "\x1b" not in err and "\\x1b" in err
+
+
+# -- class 4: what YAML 1.1 and variables did silently -----------------------------------------------------------
+
+
+def deck_text(monkeypatch, capsys, root: Path, *extra) -> str:
+    from pdfcheck import text
+
+    out = root / "output"
+    code, _, err = kot(monkeypatch, capsys, "build", "--project", root, "--out", out, "--only", "deck", "-q", *extra)
+    assert code == 0, err
+    variant = extra[1] if extra else "default"
+    return " ".join(text(out / variant / "deck-a4.pdf").split())
+
+
+def test_texts_keep_what_yaml_1_1_would_turn_into_numbers(project, monkeypatch, capsys):
+    (project / "cards" / "tijden.yaml").write_text(
+        "cards:\n  - id: tijd\n    type: vraag\n    titel: 12:30\n    vraag: 1_000\n    doorvraag: 0x1F\n"
+        "  - id: getal\n    type: vraag\n    titel: 010\n    vraag: Hoe laat?\n", "utf-8")
+    shown = deck_text(monkeypatch, capsys, project)
+    assert "12:30" in shown and "750" not in shown
+    assert "0x1F" in shown and "1_000" in shown and "010" in shown
+
+
+def test_game_yaml_variables_may_use_variables(project, monkeypatch, capsys):
+    game = project / "cards" / "game.yaml"
+    game.write_text(game.read_text("utf-8").replace("  steunfunctie: de provinciale steunfunctie",
+                                                    "  steunfunctie: de steunfunctie van {regio}"), "utf-8")
+    (project / "cards" / "steun.yaml").write_text(
+        "cards:\n  - {id: steun, type: vraag, titel: Steun, vraag: 'Wat doet {steunfunctie}?'}\n", "utf-8")
+    shown = deck_text(monkeypatch, capsys, project)
+    assert "de steunfunctie van regio Midden" in shown and "{regio}" not in shown
+
+
+def test_a_choice_typed_in_nfd_matches_the_nfc_choice(project, monkeypatch, capsys):
+    nfc, nfd = "\u00e9\u00e9n", "e\u0301e\u0301n"
+    types = project / "cards" / "types.yaml"
+    types.write_text(types.read_text("utf-8").replace("choices: [taal, rekenen,", f"choices: [{nfc}, taal, rekenen,"),
+                     "utf-8")
+    situaties = project / "cards" / "situaties.yaml"
+    situaties.write_text(situaties.read_text("utf-8").replace("    gat: taal en digitaal", f"    gat: {nfd}", 1),
+                         "utf-8")
+    code, out, err = kot(monkeypatch, capsys, "validate", "--project", project)
+    assert code == 0, err
+
+
+def test_an_overlay_that_removes_every_card_is_an_error_at_its_line(project, monkeypatch, capsys):
+    from kaartenoptafel.load.kit import load_project
+
+    ids = [card.id for card in load_project(project).cards]
+    (project / "cards" / "regions" / "leeg.yaml").write_text(
+        "extends: base\nremove:\n" + "".join(f"  - {i}\n" for i in ids), "utf-8")
+    code, _, err = kot(monkeypatch, capsys, "build", "--project", project, "--out", project / "output",
+                       "--region", "leeg", "-q")
+    assert code == EXIT_CONTENT, err
+    assert f"cards/regions/leeg.yaml:{len(ids) + 2}:5: error: " in err and "remove every card" in err, err
+    assert not (project / "output" / "leeg").exists()
+
+
+def test_kot_new_card_refuses_while_types_yaml_has_errors(project, monkeypatch, capsys):
+    types = project / "cards" / "types.yaml"
+    types.write_text(types.read_text("utf-8").replace(
+        "      titel:     {kind: text, required: true, max: 40, label: Naam}",
+        "      titel:     {kind: text, required: true, max: 40, label: Naam}\n"
+        "      ernst:     {kind: number, min: 5, max: 2, label: Ernst}", 1), "utf-8")
+    before = (project / "cards" / "situaties.yaml").read_bytes()
+    code, _, err = kot(monkeypatch, capsys, "new", "card", "--project", project, "--type", "situatie")
+    assert code == EXIT_CONTENT and "Traceback" not in err and "internal error" not in err, err
+    assert "cards/types.yaml:" in err and "'min' (5) is larger than 'max' (2)" in err
+    assert (project / "cards" / "situaties.yaml").read_bytes() == before
+
+
+def test_pillow_limits_are_not_changed_for_the_whole_process(project, monkeypatch, capsys):
+    from PIL import Image
+
+    before = Image.MAX_IMAGE_PIXELS
+    layout = project / "layouts" / "default.yaml"
+    (project / "logos").mkdir()
+    Image.new("RGB", (40, 20), (200, 30, 30)).save(project / "logos" / "logo.png")
+    layout.write_text(layout.read_text("utf-8").replace("  logo: null ", "  logo: logos/logo.png "), "utf-8")
+    code, _, err = kot(monkeypatch, capsys, "validate", "--project", project)
+    assert code == 0, err
+    assert Image.MAX_IMAGE_PIXELS == before

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from kaartenoptafel.errors import Collector, ContentError, Diagnostic, did_you_mean
+from kaartenoptafel.errors import Collector, ContentError, Diagnostic, Pos, did_you_mean
 from kaartenoptafel.layout.card import Context, check_printable
 from kaartenoptafel.layout.spec import load_layout
 from kaartenoptafel.load.kit import load_project
@@ -103,6 +103,20 @@ def prepare(project: Path, region: str | None = None, layout: str = "default.yam
     return ctx
 
 
+def check_paper(ctx: Context, paper: str) -> None:
+    """The deck can be printed: it has cards, and the card fits on the home-printing paper at least once (a located
+    error at ``card.size``, not a crash)."""
+    from kaartenoptafel.impose.grid import make_grid
+
+    if not ctx.kit.cards:  # a deck of no pages is a PDF that viewers refuse to open
+        raise ContentError([Diagnostic(Pos("cards"), "there are no cards to print: add a file to cards/ with "
+                                                     "'cards:' and a list of cards")])
+    try:
+        make_grid(paper, ctx.spec.width, ctx.spec.height)
+    except ValueError as exc:
+        raise ContentError([Diagnostic(ctx.spec.size_pos, f"{exc}; choose a smaller card size for home printing")]) from None
+
+
 def _check_layout_fields(kit: Kit, spec, out: Collector) -> None:
     for tid, tl in spec.types.items():
         if tid not in kit.types:
@@ -157,6 +171,7 @@ def check_all(ctx: Context) -> None:
     from kaartenoptafel.layout.card import layout_card
 
     _load_optional_products()
+    check_paper(ctx, "a4")  # the paper `kot build` prints on unless told otherwise
     out = Collector()
     cards = resolve(ctx.kit)
     for card in cards:
@@ -194,6 +209,8 @@ def build(options: BuildOptions, ctx: Context | None = None) -> dict:
     unknown = [w for w in wanted if w not in PRODUCTS]
     if unknown:
         raise ContentError([Diagnostic(None, f"unknown product '{unknown[0]}'; choose from {', '.join(PRODUCTS)}")])
+    if "deck" in wanted:
+        check_paper(ctx, options.paper)
     cards = resolve(ctx.kit)
     printed = expand(cards)
     final = options.out_dir / variant_name(options.region)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -16,13 +15,16 @@ EXIT_INTERRUPTED = 130  # Ctrl-C
 
 
 # Characters a terminal acts on instead of showing: C0 and C1 controls (ESC starts sequences that set the window
-# title or write the clipboard), DEL, line and paragraph separators and the bidirectional overrides that reorder
-# what is shown. Every message passes through ``printable`` before it is printed.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+# title or write the clipboard), DEL, format characters such as the bidirectional overrides that reorder what is
+# shown, line and paragraph separators, and code points that are no character at all (U+FFFF, surrogates).
+# Every message passes through ``printable`` before it is printed.
+_HIDDEN = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 
 
-def _escape(match: re.Match) -> str:
-    code = ord(match.group(0))
+def _shown_char(ch: str) -> str:
+    if unicodedata.category(ch) not in _HIDDEN:
+        return ch
+    code = ord(ch)
     return f"\\x{code:02x}" if code < 0x100 else f"U+{code:04X}"
 
 
@@ -31,15 +33,7 @@ def printable(text: str) -> str:
     text = str(text)
     if text.isprintable():
         return text
-    return _CONTROL.sub(_escape, text)
-
-
-def char_name(ch: str) -> str:
-    """A character for a message: itself when it prints, else its code, with its Unicode name when it has one."""
-    code = f"U+{ord(ch):04X}"
-    name = unicodedata.name(ch, "")
-    shown = f"'{ch}' ({code})" if printable(ch) == ch and ch.isprintable() else code
-    return f"{shown} {name}".rstrip() if not ch.isprintable() and name else shown
+    return "".join(ch if ch.isprintable() else _shown_char(ch) for ch in text)
 
 
 @dataclass(frozen=True)

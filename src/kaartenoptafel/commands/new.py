@@ -205,8 +205,11 @@ def add_card(root: Path, type_id: str, card_id: str | None, dry_run: bool = Fals
     src = read_sources(root, out)
     game = parse_game(src.game, out) if src.game is not None else None
     types = parse_types(src.types, game, out) if src.types is not None else {}
-    if game is None or not types:
-        out.raise_if_any()
+    # a mistake in game.yaml or types.yaml stops here: a scaffold made from a broken type would be wrong too;
+    # problems in other card files do not stop a new card
+    own = [d for d in out.diagnostics if d.pos is None or d.pos.path.endswith(("game.yaml", "types.yaml"))]
+    if own or game is None or not types:
+        raise ContentError(own or out.diagnostics or [Diagnostic(Pos("cards/types.yaml"), "there are no card types")])
     if type_id not in types:
         raise ContentError([Diagnostic(src.types.pos("types") if src.types else None,
                                        f"unknown card type '{type_id}'{did_you_mean(type_id, types)}; "

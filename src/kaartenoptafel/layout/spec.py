@@ -119,6 +119,7 @@ class LayoutSpec:
     positions: dict = field(default_factory=dict, compare=False)
     same_size: str = "type"  # 'type': every card of a type prints each style at one size; 'card': each its own
     hyphenate: bool = False  # split long words on cards (with the rules of layout.text.hyphenator)
+    size_pos: Pos | None = field(default=None, compare=False)  # where card.size is written (or the layout file)
 
     def type_layout(self, type_id: str, field_names: list[str], title_field: str) -> TypeLayout:
         """The type's layout, or a plain generic one so a new card type prints without a layout change."""
@@ -143,6 +144,23 @@ def parse_colour(value: Any) -> Colour | None:
     ):
         return Colour(cmyk=tuple(v / 100 for v in value))
     return None
+
+
+COLOUR_WORDS = ("accent", "colour", "on_accent", "on_colour")  # the card's accent and type colour, text on them
+
+
+def check_colour_token(out: Collector, pos: Pos, token: Any, colours: dict, what: str = "colour") -> bool:
+    """A colour as a layout names it: '#rrggbb', a colour of ``colours:`` or one of COLOUR_WORDS. Anything else
+    (``acent``, ``'#zzzzzz'``) is an error with a did-you-mean, not the near-black ink it used to print as."""
+    if isinstance(token, str) and (HEX.match(token) or token in colours or token in COLOUR_WORDS):
+        return True
+    known = [*COLOUR_WORDS, *colours]
+    shown = f"'{token}'" if isinstance(token, str) else describe(token)
+    hint = did_you_mean(token, known) if isinstance(token, str) else ""
+    if isinstance(token, str) and token.startswith("#"):
+        hint = " (a colour code is '#' and six of 0-9 and a-f, such as '#1f6f8b')"
+    out.error(pos, f"{what} {shown} is not a colour{hint}; use '#rrggbb' or one of {one_of(known)}")
+    return False
 
 
 def _merge(base: Any, over: Any) -> Any:
@@ -328,8 +346,8 @@ def load_layout(root: Path, name: str = "default.yaml") -> tuple[LayoutSpec | No
             align = "left"
         for token_key in ("colour", "label_colour"):
             token = raw.get(token_key)
-            if token is not None and not (isinstance(token, str) and (HEX.match(token) or token in colours or token in ("accent", "colour", "on_accent", "on_colour"))):
-                out.error(loc.pos("styles", sname, token_key), f"colour {token!r} is not '#rrggbb', 'accent' or one of {one_of(colours)}")
+            if token is not None:
+                check_colour_token(out, loc.pos("styles", sname, token_key), token, colours, f"'{token_key}' of style '{sname}':")
         styles[sname] = Style(
             size=size,
             min_size=min(min_size, size),
@@ -365,8 +383,8 @@ def load_layout(root: Path, name: str = "default.yaml") -> tuple[LayoutSpec | No
                 accent_by = accent_from = None
         elif accent is not None:
             out.error(loc.pos("types", tid, "accent"), "accent must be {by: <field>, from: <colour table>}")
-        frames = _frames(out, loc, tid, "frames", raw, styles, width, height, root)
-        back_frames = _frames(out, loc, tid, "back_frames", raw, styles, width, height, root)
+        frames = _frames(out, loc, tid, "frames", raw, styles, width, height, root, colours, safe)
+        back_frames = _frames(out, loc, tid, "back_frames", raw, styles, width, height, root, colours, safe)
         types[str(tid)] = TypeLayout(colour=colour, accent_by=accent_by, accent_from=accent_from, frames=frames,
                                      back_frames=back_frames)
 
@@ -376,9 +394,7 @@ def load_layout(root: Path, name: str = "default.yaml") -> tuple[LayoutSpec | No
     if logo is not None:
         logo = _image(out, root, logo, loc.pos("back", "logo"))
     fill = back_raw.get("fill", "colour")
-    if not isinstance(fill, str):
-        out.error(loc.pos("back", "fill"), f"back fill must be a colour ('colour', 'accent', '#rrggbb' or a name), "
-                                           f"not {describe(fill)}")
+    if not check_colour_token(out, loc.pos("back", "fill"), fill, colours, "back fill"):
         fill = "colour"
     show_title = back_raw.get("show_title", True)
     if not isinstance(show_title, bool):
@@ -415,11 +431,12 @@ def load_layout(root: Path, name: str = "default.yaml") -> tuple[LayoutSpec | No
         min_font_size=min_font, colours=colours, tables=tables, styles=styles, types=types, back=back, root=root,
         files=tuple(d.path for d in loc.docs), same_size=same_size, hyphenate=hyphenate,
         positions=_colour_positions(loc, colours, tables, styles, types),
+        size_pos=loc.pos("card", "size"),
     )
     return (None if out else spec), out.diagnostics
 
 
-def _frames(out, loc, tid, key: str, raw: dict, styles, width, height, root) -> tuple[Frame, ...]:
+def _frames(out, loc, tid, key: str, raw: dict, styles, width, height, root, colours=None, safe=0.0) -> tuple[Frame, ...]:
     """The ``frames:`` (front) or ``back_frames:`` (back) list of one type's layout."""
     frames = []
     raw_frames = raw.get(key, []) or []
@@ -428,7 +445,7 @@ def _frames(out, loc, tid, key: str, raw: dict, styles, width, height, root) -> 
                                               f"not {describe(raw_frames)}")
         raw_frames = []
     for i, fraw in enumerate(raw_frames):
-        frame = _parse_frame(out, loc, ("types", tid, key, i), fraw, styles, width, height, root)
+        frame = _parse_frame(out, loc, ("types", tid, key, i), fraw, styles, width, height, root, colours, safe)
         if frame:
             frames.append(frame)
     return tuple(frames)
@@ -448,7 +465,7 @@ def _colour_positions(loc, colours, tables, styles, types) -> dict:
     return where
 
 
-def _parse_frame(out, loc, key, raw, styles, width, height, root=None) -> Frame | None:
+def _parse_frame(out, loc, key, raw, styles, width, height, root=None, colours=None, safe=0.0) -> Frame | None:
     if not isinstance(raw, dict):
         out.error(loc.pos(*key), "a frame must be a mapping such as {kind: text, field: titel, at: [4, 4, fill, 9]}")
         return None
@@ -470,6 +487,8 @@ def _parse_frame(out, loc, key, raw, styles, width, height, root=None) -> Frame 
         else:
             out.error(loc.pos(*key, "at"), f"'at' value {v!r} must be a number of mm inside the card" + (" or 'fill'" if i >= 2 else ""))
             return None
+    if not _inside_card(out, loc.pos(*key, "at"), kind, values, width, height, safe):
+        return None
     style = raw.get("style", "body")
     if not isinstance(style, str):
         out.error(loc.pos(*key, "style"), f"'style' must be the name of a style, not {describe(style)}")
@@ -488,6 +507,9 @@ def _parse_frame(out, loc, key, raw, styles, width, height, root=None) -> Frame 
             out.error(loc.pos(*key, name), f"'{name}' must be a name (a text), not {describe(value)}")
             return None
         names[name] = value
+    if names["fill"] is not None and colours is not None and not check_colour_token(
+            out, loc.pos(*key, "fill"), names["fill"], colours, "frame fill"):
+        return None
     if names["file"] is not None and root is not None and _image(out, root, names["file"], loc.pos(*key, "file")) is None:
         return None
     return Frame(
@@ -495,3 +517,25 @@ def _parse_frame(out, loc, key, raw, styles, width, height, root=None) -> Frame 
         field=names["field"], fields=tuple(fields), style=style,
         fill=names["fill"] or "accent", checks=names["checks"], file=names["file"], pos=loc.pos(*key),
     )
+
+
+def _inside_card(out: Collector, pos: Pos, kind: str, values: list, width: float, height: float, safe: float) -> bool:
+    """A frame lies on the card and has room: one error at its ``at:`` line, instead of one per card later (a
+    frame past the edge clips its text; one of no size makes every text "run past its frame")."""
+    x, y, w, h = values
+    edge = 0.0 if kind == "band" else safe  # 'fill' runs to the card edge (bands) or to the safe margin
+    right = x + w if w is not None else width - edge
+    bottom = y + h if h is not None else height - edge
+    eps = 1e-6
+    if right > width + eps or bottom > height + eps:
+        over = "right" if right > width + eps else "bottom"
+        by = right - width if over == "right" else bottom - height
+        out.error(pos, f"this frame sticks out {by:g} mm past the {over} edge of the {width:g} x {height:g} mm card; "
+                       "make it smaller or move it")
+        return False
+    if right - x < 1 - eps or bottom - y < 1 - eps:
+        size = f"{right - x:g} x {bottom - y:g} mm"
+        out.error(pos, f"this frame is {size}: too small to hold anything (at least 1 x 1 mm)"
+                  + ("; with 'fill' it runs to the safe margin, which it starts past" if None in (w, h) else ""))
+        return False
+    return True

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kaartenoptafel.errors import Collector, Pos, did_you_mean, one_of
-from kaartenoptafel.load.checks import check_keys, expect
+from kaartenoptafel.load.checks import check_keys, expect, filled_length, walk_strings
 from kaartenoptafel.load.model import CardType, Game, Section
 
 GUIDE_KEYS = ("intro", "goal", "audience", "preparation", "rounds", "tips", "debrief", "questions", "partners",
@@ -187,7 +187,27 @@ def _rounds(out: Collector, doc, key: tuple, value) -> tuple[Round, ...]:
     return tuple(rounds)
 
 
+# reportlab re-wraps what is left of a paragraph at every page break, so laying one out takes time that grows with
+# the square of its length (600 KB took minutes). A paragraph of the guide is at most this long, variables
+# filled in; 20,000 characters is six A5 pages of unbroken text, and takes under a second.
+MAX_PARAGRAPH_CHARS = 20_000
+
+
+def check_paragraphs(section: Section, variables: dict[str, str], out: Collector) -> None:
+    """Every text of ``section`` in paragraphs (blank lines separate them) of at most MAX_PARAGRAPH_CHARS."""
+    lengths = {k: len(v) for k, v in variables.items()}
+    for key, text in walk_strings(section.data):
+        if len(text) <= MAX_PARAGRAPH_CHARS and "{" not in text:
+            continue
+        longest = max((filled_length(p, lengths) for p in text.split("\n\n")), default=0)
+        if longest > MAX_PARAGRAPH_CHARS:
+            out.error(section.doc.pos(*section.key, *key),
+                      f"a paragraph of {longest:,} characters; the limit is {MAX_PARAGRAPH_CHARS:,} "
+                      "(split it with blank lines)")
+
+
 def check_guide(sections: dict[str, Section], game: Game, types: dict[str, CardType], out: Collector) -> None:
     """Load-time hook: report every problem of the guide section (when the kit has one)."""
     if "guide" in sections and game is not None:
+        check_paragraphs(sections["guide"], game.variables, out)
         parse_guide(sections["guide"], game, types, out)

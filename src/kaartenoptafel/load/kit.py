@@ -10,7 +10,18 @@ from pathlib import Path
 from typing import Any
 
 from kaartenoptafel.errors import Collector, Pos, did_you_mean, one_of
-from kaartenoptafel.load.checks import SLUG, check_keys, check_variables, describe, expect, fill, walk_strings
+from kaartenoptafel.load.checks import (
+    SLUG,
+    check_expansion,
+    check_keys,
+    check_variables,
+    describe,
+    expand_variables,
+    expect,
+    fill,
+    is_type,
+    walk_strings,
+)
 from kaartenoptafel.load.guide import check_guide
 from kaartenoptafel.load.refs import check_ref_specs, check_refs
 from kaartenoptafel.load.tablecard import check_table_card
@@ -151,10 +162,11 @@ def load_project(root: Path, region: str | None = None) -> Kit:
     check_refs(cards, types, removed, out, {raw.id for raw in raw_cards if raw.id} - {card.id for card in cards})
     _check_limits_and_images(root, cards, types, game, out)
     for section in sections.values():
-        if section.name == "labels":
-            continue  # labels carry placeholders such as {n} that the products fill in
         for key, text in walk_strings(section.data):
-            check_variables(out, text, game.variables, section.doc.pos(*section.key, *key))
+            pos = section.doc.pos(*section.key, *key)
+            check_expansion(out, text, game.variables, pos)
+            if section.name != "labels":  # labels carry placeholders such as {n} that the products fill in
+                check_variables(out, text, game.variables, pos)
     check_guide(sections, game, types, out)  # the guide's rounds must add up to the game's duration
     check_table_card(sections, game, out)  # and so must the table card's
     out.raise_if_any()
@@ -220,7 +232,9 @@ def parse_game(doc: Doc, out: Collector) -> Game | None:
     else:
         out.error(doc.pos("players_per_table"), "players_per_table must be a number or {min: N, max: N}")
 
-    variables = _string_map(out, doc, data, "variables")
+    raw_variables = _string_map(out, doc, data, "variables")
+    variable_pos = {name: doc.pos("variables", name) for name in raw_variables}
+    variables = expand_variables(raw_variables, lambda name: variable_pos[name], out)
     groups = _string_map(out, doc, data, "groups")
     for gid in groups:
         if not SLUG.match(str(gid)):
@@ -236,6 +250,8 @@ def parse_game(doc: Doc, out: Collector) -> Game | None:
         variables=variables,
         groups=groups,
         pos=doc.pos(),
+        raw_variables=raw_variables,
+        variable_pos=variable_pos,
     )
 
 
@@ -341,6 +357,10 @@ def _parse_field(name: str, spec: Any, doc: Doc, where: tuple, game: Game | None
                 out.error(doc.pos(*where, key), f"field '{name}': '{key}' must be at least 1")
             else:
                 numbers[key] = value
+    if "min" in numbers and "max" in numbers and numbers["min"] > numbers["max"]:
+        out.error(doc.pos(*where, "min"), f"field '{name}': 'min' ({numbers['min']}) is larger than 'max' "
+                                          f"({numbers['max']}); no value could satisfy both")
+        numbers.pop("min")
     required = spec.get("required", False)
     if not isinstance(required, bool):
         out.error(doc.pos(*where, "required"), f"field '{name}': 'required' must be true or false")
@@ -459,7 +479,9 @@ def _validate_card(raw: RawCard, types: dict[str, CardType], game: Game, out: Co
     before = len(out.diagnostics)
     check_keys(out, data, allowed, lambda k: raw.key_pos.get(k, raw.pos), f"a '{tid}' card", cid)
     count = data.get("count", 1)
-    if not (isinstance(count, int) and not isinstance(count, bool)) or count < 1:
+    if "count" in data and is_type(count, int) and not expect(out, count, int, raw.at("count"), "count", cid):
+        count = 1  # 010 or 1_0: YAML reads it unlike a person would (said by expect)
+    elif not (isinstance(count, int) and not isinstance(count, bool)) or count < 1:
         out.error(raw.at("count"), f"count must be a whole number of 1 or more (copies to print), not {describe(count)}", cid)
         count = 1
     elif count > MAX_CARDS:
@@ -474,8 +496,8 @@ def _validate_card(raw: RawCard, types: dict[str, CardType], game: Game, out: Co
     fields: dict[str, Any] = {}
     for fname, spec in ctype.fields.items():
         if fname not in data or data[fname] is None or data[fname] == "":
-            if spec.required:
-                out.error(raw.pos, f"missing required field '{fname}' ({spec.label}) for a '{tid}' card", cid)
+            if spec.required:  # at the overlay line that emptied it, else at the card
+                out.error(raw.value_pos.get(fname, raw.pos), f"missing required field '{fname}' ({spec.label}) for a '{tid}' card", cid)
             continue
         value = _check_value(out, spec, data[fname], raw, fname, game, cid)
         if value is not None:
@@ -502,6 +524,8 @@ def _check_value(out: Collector, spec: FieldSpec, value: Any, raw: RawCard, fnam
             return None
         value = str(value)
         check_variables(out, value, game.variables, pos, cid)
+        if not check_expansion(out, value, game.variables, pos, cid):
+            return None
         _check_length(out, spec, fill(value, game.variables), pos, what, cid)
         return value
     if spec.kind == "number":
@@ -535,6 +559,8 @@ def _check_value(out: Collector, spec: FieldSpec, value: Any, raw: RawCard, fnam
             if not expect(out, item, str, ipos, f"item {i + 1} of {what}", cid):
                 continue
             check_variables(out, str(item), game.variables, ipos, cid)
+            if not check_expansion(out, str(item), game.variables, ipos, cid):
+                continue
             _check_length(out, spec, fill(str(item), game.variables), ipos, f"item {i + 1} of {what}", cid)
             items.append(str(item))
         return items

@@ -68,6 +68,8 @@ class Game:
     variables: dict[str, str]
     groups: dict[str, str]  # role group id -> name shown
     pos: Pos | None = None
+    raw_variables: dict[str, str] = field(default_factory=dict, compare=False)  # as written, before filling in
+    variable_pos: dict[str, Pos] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)

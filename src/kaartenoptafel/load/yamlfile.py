@@ -7,7 +7,9 @@ key path. Aliases are allowed but their expansion is budgeted, so an alias bomb 
 
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +32,61 @@ _SAFE_SCALAR_TAGS = {
 }
 
 Key = tuple  # a path of mapping keys and list indexes, e.g. ("cards", 3, "titel")
+
+
+# -- numbers that remember how they were written ------------------------------------------------------------
+#
+# YAML 1.1 (PyYAML's schema) reads ``12:30`` as 750 (base 60), ``010`` as 8 (octal) and ``1_000`` as 1000. Where a
+# text is expected the editor meant the text, so such a number keeps its source: ``str()`` gives it back as
+# written, while arithmetic sees the number. Where a number is expected, ``checks.expect`` refuses the ones whose
+# writing YAML 1.1 reads unlike a person would (a leading zero, a colon, an underscore).
+
+
+class IntScalar(int):
+    """An int read from a plain YAML scalar that is not written as Python would print it."""
+
+    def __new__(cls, value: int, source: str):
+        number = int.__new__(cls, value)
+        number.source = source
+        return number
+
+    def __str__(self) -> str:
+        return self.source
+
+    def __format__(self, spec: str) -> str:
+        return self.source if not spec else int.__format__(int(self), spec)
+
+    def __reduce__(self):
+        return (IntScalar, (int(self), self.source))
+
+
+class FloatScalar(float):
+    """A float read from a plain YAML scalar that is not written as Python would print it (``1e3``, ``1.50``)."""
+
+    def __new__(cls, value: float, source: str):
+        number = float.__new__(cls, value)
+        number.source = source
+        return number
+
+    def __str__(self) -> str:
+        return self.source
+
+    def __format__(self, spec: str) -> str:
+        return self.source if not spec else float.__format__(float(self), spec)
+
+    def __reduce__(self):
+        return (FloatScalar, (float(self), self.source))
+
+
+# Plain scalars YAML 1.1 reads as true, false or nothing although a person may mean a word (``no``, ``on``, ``y``):
+# their source by position, so a message can say what YAML did with them. Only these surprises are kept.
+_WORDS = {"true", "false", "null", "~", ""}
+_surprises: dict[Pos, str] = {}
+
+
+def yaml_word(pos: Pos | None) -> str | None:
+    """The source text of a plain scalar at ``pos`` that YAML read as true, false or null, if unusual (``no``)."""
+    return _surprises.get(pos) if pos is not None else None
 
 
 @dataclass
@@ -169,6 +226,9 @@ def display_path(path: Path, root: Path | None) -> str:
 def read_yaml(path: Path, root: Path | None = None) -> tuple[Doc | None, list[Diagnostic]]:
     """Parse ``path``. Returns the Doc (None when unreadable) and the problems found."""
     shown = display_path(path, root)
+    broken = link_problem(path)
+    if broken:
+        return None, [Diagnostic(Pos(shown), broken)]
     if root is not None and not is_inside(path, root):
         return None, [Diagnostic(Pos(shown), "this file points outside the project folder (a link?); refusing to read it")]
     if path.exists() and not path.is_file():  # a folder, a device or a pipe (which would block forever)
@@ -181,6 +241,22 @@ def read_yaml(path: Path, root: Path | None = None) -> tuple[Doc | None, list[Di
     except OSError as exc:
         return None, [Diagnostic(Pos(shown), f"cannot read file: {exc.strerror or exc}")]
     return parse_yaml(raw, shown)
+
+
+def link_problem(path: Path) -> str | None:
+    """What is wrong with ``path`` as a link (a loop, a link to nothing), or None."""
+    import errno
+    import os
+
+    if not os.path.islink(path):
+        return None
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "this file is a link that leads back to itself (a link loop); replace it by the file itself"
+        return "this file is a link to a file that does not exist; replace it by the file itself"
+    return None
 
 
 def is_inside(path: Path, root: Path) -> bool:
@@ -217,6 +293,10 @@ def parse_yaml(raw: bytes, shown: str) -> tuple[Doc | None, list[Diagnostic]]:
         raw = raw[3:]  # a UTF-8 byte order mark, as Windows editors write it: harmless
     try:
         text = raw.decode("utf-8")
+        if not unicodedata.is_normalized("NFC", text):
+            # 'één' typed on a Mac (e + combining accent) and on Windows (one character) look the same and must
+            # compare the same: every text is composed (NFC) before anything else reads it
+            text = unicodedata.normalize("NFC", text)
     except UnicodeDecodeError as exc:
         good = raw[: exc.start].decode("utf-8", errors="replace")
         line, col = _line_col(good, len(good))
@@ -303,6 +383,22 @@ def _tag(node: yaml.Node) -> str:
     return node.tag.replace("tag:yaml.org,2002:", "!!")
 
 
+def _plain(value, node: yaml.ScalarNode, doc: Doc):
+    """A number, true/false or null from an unquoted scalar, keeping its source where YAML 1.1 surprises."""
+    source = node.value
+    if isinstance(value, bool) or value is None:
+        if source.lower() not in _WORDS:
+            if len(_surprises) > 100_000:
+                _surprises.clear()
+            _surprises[_pos(doc, node)] = source
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return source  # '.nan' and '.inf' are no number a kit can use: they stay text, and a number check says so
+        return value if source == repr(value) else FloatScalar(value, source)
+    return value if source == str(value) else IntScalar(value, source)
+
+
 def _convert(node: yaml.Node, key: Key, doc: Doc, problems: list[Diagnostic], budget: _Budget, depth: int,
              ancestors: tuple = ()) -> Any:
     budget.nodes += 1
@@ -330,6 +426,8 @@ def _convert(node: yaml.Node, key: Key, doc: Doc, problems: list[Diagnostic], bu
             value = str(node.value)  # it stays the text the editor wrote; validation says if that is wrong
         if not isinstance(value, (str, int, float, bool, type(None))):
             value = str(node.value)  # dates stay as the text the editor wrote
+        elif not node.style and not isinstance(value, str):  # plain: libyaml says "", PyYAML None
+            value = _plain(value, node, doc)
         return value
     if isinstance(node, yaml.SequenceNode):
         if node.tag != "tag:yaml.org,2002:seq":

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from reportlab.pdfbase.ttfonts import TTFont
 
 from kaartenoptafel.errors import ContentError, Diagnostic, Pos
 from kaartenoptafel.load.checks import project_file
@@ -54,11 +54,43 @@ class FontFamily:
         return [] if chars <= drawable else sorted(chars - drawable)
 
 
+def _character(code: int) -> bool:
+    """Whether ``code`` is a character a text may hold: not a surrogate, not a noncharacter (U+FFFE, U+FFFF,
+    U+FDD0..U+FDEF and the last two of every plane), which a font's cmap may list as a table sentinel."""
+    if not 0 <= code <= 0x10FFFF or 0xD800 <= code <= 0xDFFF or 0xFDD0 <= code <= 0xFDEF:
+        return False
+    return code & 0xFFFE != 0xFFFE
+
+
 @lru_cache(maxsize=None)
 def _drawable(name: str) -> frozenset[str]:
-    """Every character the registered font ``name`` has a glyph for, and the invisible ones it needs none for."""
+    """Every character the registered font ``name`` has a real glyph for (glyph 0 is the box shown for a missing
+    one), and the invisible ones it needs none for."""
     cmap = pdfmetrics.getFont(name).face.charToGlyph
-    return frozenset(chr(code) for code in cmap if 0 <= code <= 0x10FFFF) | frozenset("\n\r\t\u00ad\u200b")
+    return (frozenset(chr(code) for code, glyph in cmap.items() if glyph and _character(code))
+            | frozenset("\n\r\t\u00ad\u200b"))
+
+
+def _check_font(font: TTFont) -> None:
+    """Make the subsets a PDF would embed, for every character the font maps: a truncated or damaged glyph table
+    then fails here, while the layout is checked (``kot validate`` too), not when the PDF is saved."""
+    codes = sorted(code for code in font.face.charToGlyph if _character(code))
+    for start in range(0, len(codes), 255):
+        font.face.makeSubset([0, *codes[start:start + 255]])
+    for code in codes[:1000]:
+        font.stringWidth(chr(code), 10)
+
+
+def _font_problem(exc: BaseException) -> str:
+    """Why a font cannot be used, in words: reportlab's own messages are terse (a KeyError says only ('cmap'))."""
+    if isinstance(exc, KeyError):
+        return f"it has no '{exc.args[0] if exc.args else '?'}' table (the file is damaged or not a TrueType font)"
+    if isinstance(exc, (struct.error, IndexError, EOFError)) or "unpack requires" in str(exc):
+        return "the file ends too early or its tables are damaged (a truncated download?)"
+    if isinstance(exc, ZeroDivisionError):
+        return "its header gives impossible values (units per em of 0)"
+    text = str(exc).strip().rstrip(".")
+    return f"not a usable TrueType font ({text[:200]})" if text else "not a usable TrueType font"
 
 
 _registered: dict[tuple, FontFamily] = {}
@@ -104,10 +136,15 @@ def register_family(fonts: dict, root: Path) -> FontFamily:
         rl_name = f"{tag}-{variant}"
         try:
             if rl_name not in pdfmetrics.getRegisteredFontNames():
-                pdfmetrics.registerFont(TTFont(rl_name, str(path)))
-        except (TTFError, OSError, ValueError, AssertionError, KeyError, IndexError, TypeError, struct.error) as exc:
+                font = TTFont(rl_name, str(path))
+                if "family" not in fonts:  # a font from the project is checked in full; the packaged ones are known
+                    _check_font(font)
+                pdfmetrics.registerFont(font)
+        except MemoryError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - any failure to parse a font file is a problem of that file
             where = positions.get(variant, positions.get("regular", Pos("layouts")))
-            reason = "file not found" if not Path(path).exists() else f"not a usable TrueType font ({exc})"
+            reason = "file not found" if not Path(path).exists() else _font_problem(exc)
             raise ContentError([Diagnostic(where, f"font '{path.name}': {reason}")]) from None
         names[variant] = rl_name
     pdfmetrics.registerFontFamily(tag, normal=names["regular"], bold=names["bold"],

@@ -7,6 +7,8 @@ card costs nothing extra in the file.
 from __future__ import annotations
 
 import io
+import warnings
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,17 +26,36 @@ def _fail(pos: Pos | None, path: Path, message: str) -> ContentError:
     return ContentError([Diagnostic(pos or Pos(str(path)), f"image '{path.name}': {message}")])
 
 
+@contextmanager
+def _opened(path: Path):
+    """``Image.open`` with Pillow's own decompression-bomb check made an error for this call only: the process-wide
+    ``Image.MAX_IMAGE_PIXELS`` stays as the user's program set it, and no warning with a site-packages path shows."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        with Image.open(path) as im:
+            yield im
+
+
+def _header_problem(im, shown: str) -> str | None:
+    if im.format not in FORMATS:
+        return f"image '{shown}': format {im.format} is not supported; use PNG or JPEG"
+    if im.width * im.height > MAX_PIXELS:
+        return (f"image '{shown}': {im.width} x {im.height} pixels is over the limit of {MAX_PIXELS:,} "
+                "pixels; scale it down (300 dpi at its printed size is enough)")
+    if im.width < 1 or im.height < 1:
+        return f"image '{shown}' has no pixels"
+    return None
+
+
 @lru_cache(maxsize=256)
 def _load(path: Path, max_w_px: int, max_h_px: int, pos: Pos | None) -> tuple[bytes, tuple[int, int]]:
     if not path.is_file():
         raise _fail(pos, path, "file not found")
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
-        with Image.open(path) as im:
-            if im.format not in FORMATS:
-                raise _fail(pos, path, f"format {im.format} is not supported; use PNG or JPEG")
-            if im.width * im.height > MAX_PIXELS:
-                raise _fail(pos, path, f"{im.width} x {im.height} pixels is over the limit of {MAX_PIXELS:,}")
+        with _opened(path) as im:
+            problem = _header_problem(im, path.name)
+            if problem:
+                raise ContentError([Diagnostic(pos or Pos(str(path)), problem)])
             im.load()
             size = im.size
             if im.width > max_w_px or im.height > max_h_px:
@@ -53,30 +74,45 @@ def _load(path: Path, max_w_px: int, max_h_px: int, pos: Pos | None) -> tuple[by
         raise _fail(pos, path, f"cannot be read as an image ({exc.__class__.__name__})") from None
 
 
+@lru_cache(maxsize=256)
+def _decodes(path: Path, stamp: tuple) -> str | None:
+    """Decode every pixel of the image once per version of the file (``stamp``): what a build will do with it."""
+    try:
+        with _opened(path) as im:
+            im.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return f"too many pixels (the limit is {MAX_PIXELS:,})"
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        return f"it is damaged: its pixels cannot be read ({exc.__class__.__name__}); save it again as PNG or JPEG"
+    return None
+
+
 def check_image(root: Path, rel) -> tuple[Path | None, str | None]:
     """Check an image a card or layout names, before anything is drawn: (path, None) or (None, what is wrong).
 
-    The path must stay inside the project; only the file's header is read (format and pixel count),
-    so a decompression bomb is refused without being decoded.
+    The path must stay inside the project; the header is read first (format and pixel count), so a decompression
+    bomb is refused without being decoded; then the pixels are decoded, as a build will, so a truncated JPEG
+    fails `kot validate` as it would fail `kot build`.
     """
     from kaartenoptafel.load.checks import project_file
 
     path, problem = project_file(root, rel, "image")
     if problem:
         return None, problem
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
-        with Image.open(path) as im:
-            if im.format not in FORMATS:
-                return None, f"image '{rel}': format {im.format} is not supported; use PNG or JPEG"
-            if im.width * im.height > MAX_PIXELS:
-                return None, (f"image '{rel}': {im.width} x {im.height} pixels is over the limit of {MAX_PIXELS:,} "
-                              "pixels; scale it down (300 dpi at its printed size is enough)")
-            im.verify()  # checksums and structure, without decoding the pixels
+        with _opened(path) as im:
+            problem = _header_problem(im, rel)
+            if problem:
+                return None, problem
+            im.verify()  # checksums and structure (PNG), without decoding the pixels
+        info = path.stat()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         return None, f"image '{rel}': too many pixels (the limit is {MAX_PIXELS:,})"
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         return None, f"image '{rel}' cannot be read as an image: it is damaged or not an image ({exc.__class__.__name__})"
+    damaged = _decodes(path, (info.st_size, info.st_mtime_ns, info.st_ino))
+    if damaged:
+        return None, f"image '{rel}': {damaged}"
     return path, None
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from kaartenoptafel.errors import Collector, Pos, did_you_mean, one_of
-from kaartenoptafel.load.checks import SLUG, check_keys, expect, fill, variables_in
+from kaartenoptafel.load.checks import SLUG, check_keys, expand_variables, expect, variables_in
 from kaartenoptafel.load.kit import RawCard
 from kaartenoptafel.load.model import RESERVED_CARD_KEYS, CardType, FieldSpec, Game, Section
 from kaartenoptafel.load.yamlfile import Doc, read_yaml
@@ -38,6 +38,7 @@ GAME_KEYS = ("title", "subtitle", "language", "tables", "duration", "groups")
 TYPE_KEYS = ("name", "plural", "back", "fields")
 FIELD_KEYS = ("label", "choices", "max")
 MERGED_SECTIONS = ("guide", "board", "table_card")
+RESERVED_NAMES = ("default", "preview")  # output/default/ holds the base kit, output/preview/ the previews
 VARIABLE_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
@@ -91,6 +92,15 @@ def read_overlay(root: Path, name: str, out: Collector, named_at: Pos | None = N
     """Read ``cards/regions/<name>.yaml``; problems go to ``out`` (at ``named_at`` when it is missing)."""
     path = regions_dir(root) / f"{name}.yaml"
     shown = "/".join(REGIONS_DIR + (f"{name}.yaml",))
+    if name in RESERVED_NAMES and (path.exists() or path.is_symlink()):
+        out.error(Pos(shown), f"a region cannot be called '{name}': output/{name}/ is where the "
+                              f"{'base kit' if name == 'default' else 'previews'} go; rename the file")
+        return None
+    if SLUG.match(name) and (path.exists() or path.is_symlink()) and not path.is_file():
+        from kaartenoptafel.load.yamlfile import link_problem
+
+        out.error(named_at or Pos(shown), link_problem(path) or f"{shown} is not a regular file (a folder or a pipe?)")
+        return None
     if not path.is_file() or not SLUG.match(name):
         known = list_regions(root)
         listing = f"known regions: {one_of(known)}" if known else f"there are no overlays in {'/'.join(REGIONS_DIR)}/"
@@ -176,10 +186,10 @@ def _set_field(raw: RawCard, name: str, value: Any, doc: Doc, key: tuple) -> Non
     """Give a card field the overlay's value, and the overlay's position for messages."""
     for item in [k for k in raw.item_pos if k[0] == name]:
         del raw.item_pos[item]
-    if value is None:  # `missie: null` empties an optional field
+    if value is None:  # `missie: null` empties an optional field; a required one is then reported here
         raw.data.pop(name, None)
         raw.key_pos.pop(name, None)
-        raw.value_pos.pop(name, None)
+        raw.value_pos[name] = doc.pos(*key)
         return
     raw.data[name] = copy.deepcopy(value)
     raw.key_pos[name] = doc.key_pos(*key)
@@ -273,14 +283,14 @@ class _Apply:
         data = self._mapping(ov, "variables", "name: value, such as bibliotheek: Bibliotheek Assen")
         if data is None:
             return
-        merged = dict(self.game.variables)
+        merged = dict(self.game.raw_variables or self.game.variables)
         for name, value in data.items():
             if not VARIABLE_NAME.match(str(name)):
                 self.out.error(ov.doc.key_pos("variables", name), f"variable name '{name}' must be letters, digits, '_' or '-'")
             elif expect(self.out, value, str, ov.doc.pos("variables", name), f"variable '{name}'"):
                 merged[str(name)] = str(value)
                 self.variable_pos[str(name)] = ov.doc.pos("variables", name)
-        self.game = replace(self.game, variables=merged)
+        self.game = replace(self.game, variables=merged, raw_variables=merged)
 
     def _layout(self, ov: Overlay) -> None:
         value = ov.data.get("layout")
@@ -510,6 +520,9 @@ class _Apply:
 
     def finish(self) -> None:
         self.game = replace(self.game, variables=self._expand_variables())
+        if not self.cards and self.removed:  # the decks would have no pages, which viewers refuse to open
+            last = max(self.removed.values(), key=lambda p: (p.path, p.line or 0))
+            self.out.error(last, "the overlays remove every card; a kit needs at least one card to print")
         known = set(self.game.variables) | {"title"}
         for pos, text, base_names in self.pending_labels:
             for name in variables_in(text):
@@ -520,28 +533,11 @@ class _Apply:
                                         f"{one_of(self.game.variables)}")
 
     def _expand_variables(self) -> dict[str, str]:
-        """Variables may use other variables (``bibliotheek: Bibliotheek {gemeente}``); fill them in."""
-        raw = self.game.variables
-        done: dict[str, str] = {}
-
-        def value(name: str, stack: tuple[str, ...]) -> str:
-            if name in done:
-                return done[name]
-            text = raw[name]
-            where = self.variable_pos.get(name, self.game.pos or Pos("cards/game.yaml"))
-            inner = {}
-            for ref in variables_in(text):
-                if ref in stack or ref == name:
-                    self.out.error(where, f"variable '{name}' uses itself through {' -> '.join(stack + (name, ref))}")
-                elif ref not in raw:
-                    self.out.error(where, f"variable '{name}' uses '{{{ref}}}', which is not set"
-                                          f"{did_you_mean(ref, raw)}; known variables: {one_of(raw)}")
-                else:
-                    inner[ref] = value(ref, stack + (name,))
-            done[name] = fill(text, inner) if inner else text
-            return done[name]
-
-        return {name: value(name, ()) for name in raw}
+        """Variables may use other variables (``bibliotheek: Bibliotheek {gemeente}``); fill them in, bounded."""
+        base = self.game.pos or Pos("cards/game.yaml")
+        return expand_variables(self.game.raw_variables or self.game.variables,
+                                lambda name: self.variable_pos.get(name, self.game.variable_pos.get(name, base)),
+                                self.out)
 
 
 def _extract(section: Section) -> Doc:
