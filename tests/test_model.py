@@ -94,7 +94,7 @@ def test_five_mistakes_in_five_files_give_five_located_lines(project):
     [
         (ROLE.format(id="x1") + "    count: 0\n", "count must be a whole number of 1 or more", 11),
         (ROLE.format(id="x2").replace("Weinig tijd.", "Weinig tijd in {gemeentee}."), "unknown variable '{gemeentee}' (did you mean 'gemeente'?)", 9),
-        (ROLE.format(id="x3").replace("Goed testen.", "Goed " + "testen " * 20), "field 'belang' is 144 characters; the maximum is 75", 10),
+        (ROLE.format(id="x3").replace("Goed testen.", "Goed " + "testen " * 20), "field 'belang' is 144 characters; the maximum is 90", 10),
         (ROLE.format(id="x4").replace("groep: werk", "groep: wrek"), "'wrek' is not allowed (did you mean 'werk'?)", 5),
         (ROLE.format(id="x5").replace("type: rol", "type: roll"), "unknown type 'roll' (did you mean 'rol'?)", 3),
         (ROLE.format(id="X 6"), "must be lowercase letters, digits and '-'", 2),
