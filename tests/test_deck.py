@@ -342,7 +342,7 @@ def test_images_are_downsampled_and_stored_once(small, tmp_path):
                           "      foto:      {kind: image, required: false, label: Foto}")
     (project / "cards" / "types.yaml").write_text(types)
     layout = (project / "layouts" / "default.yaml").read_text()
-    layout = layout.replace("      - {kind: stack, fields: [vraag, doorvraag], at: [4, 20, fill, fill], style: big}",
+    layout = layout.replace("      - {kind: stack, fields: [vraag, doorvraag], at: [4, 21, fill, fill], style: big}",
                             "      - {kind: image, field: foto, at: [4, 17, fill, 25]}\n"
                             "      - {kind: stack, fields: [vraag, doorvraag], at: [4, 45, fill, fill], style: big}")
     layout = layout.replace("  logo: null", "  logo: img/logo.jpg")

@@ -99,7 +99,7 @@ def test_every_round_role_rule_and_check_is_printed_with_its_variables_filled(bu
             assert plain(fill(step, v)) in text, step
     assert start == kit.game.duration
     for role in card.roles:
-        assert plain(role.name) in text and plain(role.does) in text
+        assert plain(fill(role.name, v)) in text and plain(fill(role.does, v)) in text
     for item in card.rules + card.success:
         assert plain(fill(item, v)) in text, item
     assert "{" not in text and "**" not in text
