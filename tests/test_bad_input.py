@@ -287,6 +287,10 @@ def test_readme_documents_the_exit_codes_and_limits(repo):
     assert f"{MAX_FILE_BYTES // 1048576} MiB" in section
     assert f"{MAX_CARDS:,}" in section
     assert f"{MAX_PIXELS:,}" in section
+    from kaartenoptafel.load.checks import MAX_TEXT_CHARS
+    from kaartenoptafel.load.guide import MAX_PARAGRAPH_CHARS
+
+    assert f"{MAX_TEXT_CHARS:,} characters" in section and f"{MAX_PARAGRAPH_CHARS:,} characters" in section
     assert readme.index("## Limits and bad input") < readme.index("## Exit codes")
 
 

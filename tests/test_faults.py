@@ -352,3 +352,65 @@ def test_pillow_limits_are_not_changed_for_the_whole_process(project, monkeypatc
     code, _, err = kot(monkeypatch, capsys, "validate", "--project", project)
     assert code == 0, err
     assert Image.MAX_IMAGE_PIXELS == before
+
+
+# -- one progress bar ---------------------------------------------------------------------------------------------
+
+PTY_BUILD = """
+import os, pty, subprocess, sys
+master, slave = pty.openpty()
+proc = subprocess.Popen([sys.executable, "-c", sys.argv[1], *sys.argv[2:]], stdin=slave, stdout=subprocess.DEVNULL,
+                        stderr=slave)
+os.close(slave)
+data = b""
+while True:
+    try:
+        chunk = os.read(master, 65536)
+    except OSError:
+        break
+    if not chunk:
+        break
+    data += chunk
+sys.stdout.write(str(proc.wait()) + "\\n" + data.decode("utf-8", "replace"))
+"""
+
+SLOW_PRODUCT = """
+import time
+from kaartenoptafel import build
+def slow(job):
+    time.sleep(1.6)
+    job.progress.advance(1, "slow product")
+build.register_product("slow", slow)
+from kaartenoptafel.cli import main
+main()
+"""
+
+
+def test_build_all_draws_one_progress_bar(small, tmp_path):
+    """The workers of `kot build --all` drew their bars over each other on one line; now the parent draws one."""
+    regions = small / "cards" / "regions"
+    regions.mkdir()
+    for name in ("noord", "zuid"):
+        (regions / f"{name}.yaml").write_text("extends: base\n", "utf-8")
+    result = subprocess.run([sys.executable, "-c", PTY_BUILD, SLOW_PRODUCT, "build", "--project", str(small), "--out",
+                             str(tmp_path / "out"), "--all", "--only", "slow"], capture_output=True, text=True,
+                            env=env(), timeout=180)
+    code, _, shown = result.stdout.partition("\n")
+    assert code == "0", result.stdout + result.stderr
+    assert "slow product" not in shown  # no worker's bar
+    assert "3/3 variants" in shown  # the one bar, which reached the end
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["default", "noord", "zuid"]
+
+
+def test_manifest_records_the_versions_that_made_the_files(small, tmp_path, monkeypatch, capsys):
+    import reportlab
+
+    from kaartenoptafel import __version__
+
+    code, _, err = kot(monkeypatch, capsys, "build", "--project", small, "--out", tmp_path, "--only", "deck", "-q")
+    assert code == 0, err
+    made = json.loads((tmp_path / "default" / "manifest.json").read_text())["made_with"]
+    assert made["kaartenoptafel"] == __version__ and made["reportlab"] == reportlab.Version
+    from importlib.metadata import version
+
+    assert made["pypdf"] == version("pypdf")

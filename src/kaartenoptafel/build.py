@@ -7,6 +7,7 @@ writes into the staging folder, which replaces the variant folder only when ever
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,25 +50,51 @@ class Product:
 
 
 class Progress:
-    """A progress bar on stderr that appears only once a build has taken more than a second."""
+    """A progress bar on stderr that appears only once a build has taken more than a second.
 
-    def __init__(self, total: int, quiet: bool):
+    It is redrawn every quarter second with the time spent, so it moves during a long product too, and it is
+    the only bar: `kot build --all` draws one for all variants, its workers none.
+    """
+
+    def __init__(self, total: int, quiet: bool, unit: str = ""):
         self.total, self.done, self.start = max(total, 1), 0, time.monotonic()
         self.enabled = not quiet and sys.stderr.isatty()
         self.shown = False
+        self.what, self.unit = "", unit
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        if self.enabled:
+            threading.Thread(target=self._tick, daemon=True).start()
 
-    def advance(self, n: int = 1, what: str = "") -> None:
-        self.done += n
-        if self.enabled and time.monotonic() - self.start > 1.0:
+    def _tick(self) -> None:
+        while not self._stop.wait(0.25):
+            self._draw()
+
+    def _draw(self) -> None:
+        with self._lock:
+            if self._stop.is_set() or time.monotonic() - self.start <= 1.0:
+                return
             self.shown = True
             width = 30
             filled = int(width * min(self.done, self.total) / self.total)
-            sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {what:<24}")
+            count = f" {self.done}/{self.total} {self.unit}" if self.unit else ""
+            seconds = time.monotonic() - self.start
+            sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}]{count} {self.what:<24.24} {seconds:5.1f} s")
             sys.stderr.flush()
 
+    def advance(self, n: int = 1, what: str = "") -> None:
+        self.done += n
+        self.what = what
+        if self.enabled:
+            self._draw()
+
     def close(self) -> None:
-        if self.shown:
-            sys.stderr.write("\r" + " " * 60 + "\r")
+        self._stop.set()
+        with self._lock:
+            if self.shown:
+                sys.stderr.write("\r" + " " * 79 + "\r")
+                sys.stderr.flush()
+                self.shown = False
 
 
 @dataclass
@@ -217,13 +244,30 @@ def build(options: BuildOptions, ctx: Context | None = None) -> dict:
     progress = Progress(len(wanted) * 2, options.quiet)
     with staged_folder(final) as stage:
         job = Job(ctx, cards, printed, stage, options, Collector(), progress)
-        for name in wanted:
-            PRODUCTS[name](job)
-        progress.close()
+        try:
+            for name in wanted:
+                PRODUCTS[name](job)
+        finally:
+            progress.close()
         job.out.raise_if_any()
         manifest = _manifest(job, final)
         write_json_atomic(stage / "manifest.json", manifest)
     return manifest
+
+
+def made_with() -> dict[str, str]:
+    """The versions that made the files: the same input gives the same bytes with the same reportlab and pypdf."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    import reportlab
+
+    from kaartenoptafel import __version__
+
+    try:
+        pypdf = version("pypdf")
+    except PackageNotFoundError:
+        pypdf = "not installed"
+    return {"kaartenoptafel": __version__, "reportlab": reportlab.Version, "pypdf": pypdf}
 
 
 def _manifest(job: Job, final: Path) -> dict:
@@ -246,6 +290,7 @@ def _manifest(job: Job, final: Path) -> dict:
     return {
         "variant": final.name,
         "title": job.ctx.kit.game.title,
+        "made_with": made_with(),
         "products": sorted(entries.values(), key=lambda e: e["path"]),
         "cards": len(job.printed),
         "unique_cards": len(job.cards),

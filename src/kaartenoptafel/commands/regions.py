@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import os
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import replace
 from pathlib import Path
 
@@ -161,15 +161,28 @@ def build_all(options, workers: int | None = None) -> list[dict]:
     Every variant is tried; when any has content errors, they are raised together (variants that
     built are written, the failed ones keep their previous output).
     """
+    from kaartenoptafel.build import Progress
+
     root = options.project
     variants: list[str | None] = [None, *list_regions(root)]
     workers = workers or min(len(variants), os.cpu_count() or 1)
-    jobs = [replace(options, region=v) for v in variants]
-    if workers <= 1:
-        results = [_build_one(job) for job in jobs]
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(_build_one, jobs))
+    jobs = [replace(options, region=v, quiet=True) for v in variants]  # one bar, drawn here: none in the workers
+    progress = Progress(len(jobs), options.quiet, unit="variants")
+    results: list = [None] * len(jobs)
+    try:
+        if workers <= 1:
+            for i, job in enumerate(jobs):
+                results[i] = _build_one(job)
+                progress.advance(1, job.region or "default")
+        else:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                futures = {pool.submit(_build_one, job): i for i, job in enumerate(jobs)}
+                for future in as_completed(futures):
+                    i = futures[future]
+                    results[i] = future.result()
+                    progress.advance(1, jobs[i].region or "default")
+    finally:
+        progress.close()
     manifests, problems = [], Collector()  # a mistake in the base shows once, not once per variant
     for status, value in results:
         if status == "ok":

@@ -121,7 +121,7 @@ def write_booklet(pages_pdf: bytes, sheet: tuple[float, float], meta: dict[str, 
         content.set_data("\n".join(ops).encode("ascii"))
         out[NameObject("/Contents")] = writer._add_object(content.flate_encode())
         out[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): xobjects})
-    writer._root_object[NameObject("/ViewerPreferences")] = DictionaryObject({
+    writer.root_object[NameObject("/ViewerPreferences")] = DictionaryObject({
         NameObject("/Duplex"): NameObject("/DuplexFlipShortEdge"),
         NameObject("/PrintScaling"): NameObject("/None"),
         NameObject("/NumCopies"): NumberObject(1),
