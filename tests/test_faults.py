@@ -414,3 +414,24 @@ def test_manifest_records_the_versions_that_made_the_files(small, tmp_path, monk
     from importlib.metadata import version
 
     assert made["pypdf"] == version("pypdf")
+
+
+def test_a_full_disk_is_reported_as_a_full_disk(small, tmp_path, monkeypatch, capsys):
+    import errno
+
+    from kaartenoptafel.write import atomic
+
+    out = tmp_path / "out"
+    assert kot(monkeypatch, capsys, "build", "--project", small, "--out", out, "--only", "deck", "-q")[0] == 0
+    before = digests(out / "default")
+
+    def full(src, dst, **kwargs):  # copying the previous output into the stage runs out of space
+        raise OSError(errno.ENOSPC, "No space left on device", str(src))
+
+    monkeypatch.setattr(atomic.shutil, "copyfile", full)
+    code, _, err = kot(monkeypatch, capsys, "build", "--project", small, "--out", out, "--only", "deck", "-q")
+    assert code == EXIT_CONTENT, err
+    assert "the disk is full while writing" in err and "free some space" in err, err
+    assert "staging" not in err and "Traceback" not in err
+    assert digests(out / "default") == before
+    assert sorted(p.name for p in out.iterdir()) == ["default"]

@@ -167,22 +167,27 @@ def build_all(options, workers: int | None = None) -> list[dict]:
     variants: list[str | None] = [None, *list_regions(root)]
     workers = workers or min(len(variants), os.cpu_count() or 1)
     jobs = [replace(options, region=v, quiet=True) for v in variants]  # one bar, drawn here: none in the workers
-    progress = Progress(len(jobs), options.quiet, unit="variants")
     results: list = [None] * len(jobs)
-    try:
-        if workers <= 1:
+    if workers <= 1:
+        progress = Progress(len(jobs), options.quiet, unit="variants")
+        try:
             for i, job in enumerate(jobs):
                 results[i] = _build_one(job)
                 progress.advance(1, job.region or "default")
-        else:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                futures = {pool.submit(_build_one, job): i for i, job in enumerate(jobs)}
+        finally:
+            progress.close()
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = {pool.submit(_build_one, job): i for i, job in enumerate(jobs)}
+            # made once the workers are forked: the bar's drawing thread is not copied into them
+            progress = Progress(len(jobs), options.quiet, unit="variants")
+            try:
                 for future in as_completed(futures):
                     i = futures[future]
                     results[i] = future.result()
                     progress.advance(1, jobs[i].region or "default")
-    finally:
-        progress.close()
+            finally:
+                progress.close()
     manifests, problems = [], Collector()  # a mistake in the base shows once, not once per variant
     for status, value in results:
         if status == "ok":

@@ -184,21 +184,23 @@ def staged_folder(final: Path, keep_existing: bool = True):
     (see :func:`_previous_files`), so a partial build (``--only board``) keeps the other products.
     """
     final.parent.mkdir(parents=True, exist_ok=True)
-    with _held(final.parent):
-        _clean(final)
-        stage = Path(tempfile.mkdtemp(prefix=f".{final.name}.staging-", dir=final.parent))
-    fd = os.open(stage, os.O_RDONLY)
-    _lock(fd)  # held until the end of this build: the next build knows the stage is in use
+    fd = None
     try:
+        # under the swap lock: no other build removes the new stage before it is locked, or swaps the previous
+        # output away while it is being copied
+        with _held(final.parent):
+            _clean(final)
+            stage = Path(tempfile.mkdtemp(prefix=f".{final.name}.staging-", dir=final.parent))
+            fd = os.open(stage, os.O_RDONLY)
+            _lock(fd)  # held until the end of this build: other builds know the stage is in use
+            try:
+                shared_mode(stage, directory=True)
+                if keep_existing and final.is_dir() and not final.is_symlink():
+                    _copy_previous(final, stage)
+            except BaseException:
+                shutil.rmtree(stage, ignore_errors=True)
+                raise
         try:
-            shared_mode(stage, directory=True)
-            if keep_existing and final.is_dir() and not final.is_symlink():
-                for name in _previous_files(final):
-                    try:
-                        shutil.copyfile(final / name, stage / name, follow_symlinks=False)
-                    except OSError as exc:  # name the file being written (a full disk), not the one read
-                        raise OSError(exc.errno, exc.strerror, str(stage / name)) from None
-                    shared_mode(stage / name)
             yield stage
         except BaseException:
             shutil.rmtree(stage, ignore_errors=True)
@@ -206,7 +208,17 @@ def staged_folder(final: Path, keep_existing: bool = True):
         with _held(final.parent):
             _swap(final, stage)
     finally:
-        os.close(fd)
+        if fd is not None:
+            os.close(fd)
+
+
+def _copy_previous(final: Path, stage: Path) -> None:
+    for name in _previous_files(final):
+        try:
+            shutil.copyfile(final / name, stage / name, follow_symlinks=False)
+        except OSError as exc:  # name the file being written (a full disk), not the one read
+            raise OSError(exc.errno, exc.strerror, str(stage / name)) from None
+        shared_mode(stage / name)
 
 
 def _swap(final: Path, stage: Path) -> None:
