@@ -74,3 +74,35 @@ def test_each_hidden_field_is_behind_its_own_front(repo, home, tmp_path, duplex)
                     assert want in spots, (card.id, name, front, (row, col), want, spots)
                     found += 1
     assert found >= 40
+
+
+def test_fronts_sheets_hold_one_type_each_in_the_order_of_types_yaml(repo, home):
+    """The caption names each sheet's type; every card title on a sheet is a card of that type."""
+    ctx = prepare(repo)
+    kit = ctx.kit
+    grid = make_grid("a4", ctx.spec.width, ctx.spec.height)
+    plural = {squeeze(t.plural): tid for tid, t in kit.types.items()}
+    pages = len(PdfReader(str(home)).pages)
+    order = []
+    titles = {}
+    for card in resolve(kit):
+        titles.setdefault(card.title, set()).add(card.type)
+    for front in range(0, pages, 2):
+        text = page_text(home, front)
+        named = [tid for name, tid in plural.items() if f"·{name}·" in text]
+        assert len(named) == 1, (front, named)
+        order.append(named[0])
+        found = 0
+        for title, tids in titles.items():
+            for x, y in find_text(home, front, title):
+                row, _ = _cell(grid, x, y)
+                if (grid.y0 + (grid.rows - row) * grid.card_h) * PT - y <= 15:  # a title in its band
+                    assert named[0] in tids, (front, title, named[0])
+                    found += 1
+        assert found >= 1
+    rank = list(kit.types)
+    assert order == sorted(order, key=rank.index)  # sheets follow types.yaml
+    assert set(order) == {c.type for c in kit.cards}
+    # each back text is the name the guide uses for the type (Rol: Rolkaart, Vraag: Vraagkaart)
+    for ctype in kit.types.values():
+        assert ctype.back_text.lower() in ctype.name.lower(), ctype.id

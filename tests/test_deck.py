@@ -44,7 +44,7 @@ cards:
     zegt_niet: Dat ze haar post niet opent.
   - id: geld-op
     type: gebeurtenis
-    count: 4
+    count: 10
     titel: Het geld is op
     wat: De gemeente {gemeente} bezuinigt op basisvaardigheden.
     effect: Elke speler geeft één „brengt” terug.
@@ -53,7 +53,7 @@ cards:
     count: 3
     titel: IJsbreker ë ï é €
     vraag: Wat was het moeilijkste moment in jouw rol?
-"""  # 11 printed cards: a full A4 sheet of 9 and a partial sheet of 2
+"""  # 17 printed cards; each type on its own sheets: 1, 3, 9 + 1 (a full sheet and a partial one), 3
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +73,7 @@ def small_built(small, tmp_path_factory) -> Path:
 
 def test_home_deck_pages_are_a4_with_fronts_then_backs(small_built):
     reader = PdfReader(str(small_built / "deck-a4.pdf"))
-    assert len(reader.pages) == 4  # two sheets, each fronts + backs
+    assert len(reader.pages) == 10  # five sheets (one per type, two for the 10 events), each fronts + backs
     for page in reader.pages:
         w, h = size_mm(page.mediabox)
         assert abs(w - 210) < 0.05 and abs(h - 297) < 0.05
@@ -88,7 +88,7 @@ def test_letter_paper(small, tmp_path):
 
 def test_printshop_boxes(small_built):
     reader = PdfReader(str(small_built / "deck-printshop.pdf"))
-    assert len(reader.pages) == 2 * 11  # front, back per printed card
+    assert len(reader.pages) == 2 * 17  # front, back per printed card
     for page in reader.pages:
         tw, th = size_mm(page.trimbox)
         assert abs(tw - 63.0) <= 0.05 and abs(th - 88.0) <= 0.05
@@ -174,7 +174,7 @@ def test_mirrored_backs_land_exactly_on_fronts(small, tmp_path, duplex):
     ctx = prepare(small)
     grid = make_grid("a4", ctx.spec.width, ctx.spec.height)
     dpi = 100
-    counts = [9, 2]
+    counts = [1, 3, 9, 1, 3]  # cards per sheet: each type starts a new sheet
     for sheet, n in enumerate(counts):
         back = render(pdf, sheet * 2 + 1, dpi)
         back = ImageOps.mirror(back) if duplex == "long" else ImageOps.flip(back)
@@ -202,7 +202,7 @@ def test_back_offset_shifts_backs(small, tmp_path):
 
 def test_duplex_none_prints_fronts_only(small, tmp_path):
     folder = deck(small, tmp_path, duplex="none")
-    assert len(PdfReader(str(folder / "deck-a4.pdf")).pages) == 2
+    assert len(PdfReader(str(folder / "deck-a4.pdf")).pages) == 5
 
 
 def test_cut_marks_stay_inside_the_printable_margin(small_built):
@@ -223,9 +223,9 @@ def test_cut_marks_stay_inside_the_printable_margin(small_built):
 
 def test_counts_are_expanded_and_listed(small_built):
     manifest = json.loads((small_built / "manifest.json").read_text())
-    assert manifest["cards"] == 11 and manifest["unique_cards"] == 4
+    assert manifest["cards"] == 17 and manifest["unique_cards"] == 4
     kinds = {p["kind"]: p for p in manifest["products"]}
-    assert kinds["deck-home"]["pages"] == 4 and kinds["deck-printshop"]["pages"] == 22
+    assert kinds["deck-home"]["pages"] == 10 and kinds["deck-printshop"]["pages"] == 34
     for p in manifest["products"]:
         assert hashlib.sha256((small_built / p["path"]).read_bytes()).hexdigest() == p["sha256"]
 

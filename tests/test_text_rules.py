@@ -16,7 +16,7 @@ import pytest
 
 from kaartenoptafel.build import BuildOptions, build, prepare
 from kaartenoptafel.layout.text import Item, TextStyle, fit, hyphenator
-from kaartenoptafel.resolve import expand, resolve
+from kaartenoptafel.resolve import deck_order, expand, resolve
 from pdfcheck import text, text_sizes
 
 
@@ -24,7 +24,8 @@ def _sizes_per_type(project, out):
     """{type: {card id: Counter of text sizes on its front}} from the print-shop deck (front, back, front, ...)."""
     build(BuildOptions(project=project, out_dir=out, only=("deck",), quiet=True))
     pages = text_sizes(out / "default" / "deck-printshop.pdf")
-    cards = expand(resolve(prepare(project).kit))
+    kit = prepare(project).kit
+    cards = expand(deck_order(kit, resolve(kit)))  # the print order: by type, as in types.yaml
     found: dict[str, dict[str, set]] = defaultdict(dict)
     for i, card in enumerate(cards):
         found[card.type][card.id] = Counter(size for _, size in pages[2 * i])

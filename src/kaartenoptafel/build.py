@@ -19,7 +19,7 @@ from kaartenoptafel.layout.spec import load_layout
 from kaartenoptafel.load.kit import load_project
 from kaartenoptafel.load.model import Kit
 from kaartenoptafel.render.fonts import register_family
-from kaartenoptafel.resolve import ResolvedCard, expand, resolve
+from kaartenoptafel.resolve import ResolvedCard, deck_order, expand, resolve
 from kaartenoptafel.write.atomic import sha256, staged_folder, write_json_atomic
 
 
@@ -239,7 +239,7 @@ def build(options: BuildOptions, ctx: Context | None = None) -> dict:
     if "deck" in wanted:
         check_paper(ctx, options.paper)
     cards = resolve(ctx.kit)
-    printed = expand(cards)
+    printed = expand(deck_order(ctx.kit, cards))
     final = options.out_dir / variant_name(options.region)
     progress = Progress(len(wanted) * 2, options.quiet)
     with staged_folder(final) as stage:

@@ -15,6 +15,8 @@ from kaartenoptafel.layout.text import Item, Overflow, fit
 from kaartenoptafel.load.model import CardType
 from kaartenoptafel.resolve import ResolvedCard
 
+LOGO = 0.2  # the logo's side, as a part of the card's width: one size on every back, so the PDF stores it once
+
 
 def _fit_or_fail(text: str, style, width: float, height: float, look, pos, what: str):
     """Fit one back text; when it cannot fit even at its minimum size, a located error, not a crash."""
@@ -47,10 +49,16 @@ def layout_back(ctx: Context, ctype: CardType) -> CardLayout:
     big = spec.styles["back"]
     style = ctx.text_style(big, fill, fill)
     per_card = bool(tl.back_frames)
-    fitted = _fit_or_fail(ctype.back_text, style, inner, h * (0.14 if per_card else 0.3), big, ctype.pos,
+    logo_side = LOGO * min(w, h) if per_card and spec.back.logo else 0.0  # beside the top text
+    text_w = inner - 2 * (logo_side + 1 * mm) if logo_side else inner
+    fitted = _fit_or_fail(ctype.back_text, style, text_w, h * (0.14 if per_card else 0.3), big, ctype.pos,
                           f"the back text of type '{ctype.id}'")
     if per_card:  # at the top, leaving the middle to the card's own fields
-        boxes.append(TextBox((w - inner) / 2, h - inset - spec.safe * mm * 0.75, inner, fitted))
+        top = h - inset - spec.safe * mm * 0.75
+        boxes.append(TextBox((w - text_w) / 2, top, text_w, fitted))
+        if logo_side:
+            boxes.append(ImageBox(inset + 1 * mm, h - inset - 1 * mm - logo_side, logo_side, logo_side,
+                                  spec.root / spec.back.logo))
     else:
         boxes.append(TextBox((w - inner) / 2, h / 2 + fitted.height / 2, inner, fitted))
     if spec.back.show_title:
@@ -60,7 +68,7 @@ def layout_back(ctx: Context, ctype: CardType) -> CardLayout:
                              "the game's title (printed on every back)")
         boxes.append(TextBox((w - inner) / 2, inset + spec.safe * mm + title.height, inner, title))
     if spec.back.logo and not per_card:
-        side = min(w, h) * 0.28
+        side = min(w, h) * LOGO
         boxes.append(ImageBox((w - side) / 2, h - inset - spec.safe * mm - side, side, side, spec.root / spec.back.logo))
     return CardLayout(f"back:{ctype.id}", w, h, fill, tuple(boxes))
 

@@ -79,6 +79,16 @@ def _caption(c: Canvas, ctx: Context, grid: Grid, text: str, dx: float = 0.0, dy
     c.drawString(grid.x0 + 2 * mm + dx, y, text[:150])
 
 
+def type_sheets(cards: list[ResolvedCard], per_sheet: int) -> list[list[ResolvedCard]]:
+    """The cards (in print order) cut into sheets: each type starts on a new sheet, so every stack is one type."""
+    sheets: list[list[ResolvedCard]] = []
+    for card in cards:
+        if not sheets or len(sheets[-1]) == per_sheet or sheets[-1][0].type != card.type:
+            sheets.append([])
+        sheets[-1].append(card)
+    return sheets
+
+
 def write_home_deck(ctx: Context, cards: list[ResolvedCard], target, paper: str, duplex: str,
                     back_offset: tuple[float, float], out: Collector) -> DeckResult:
     """Fronts sheet, then its backs sheet mirrored for the duplex flip, for every ``cols x rows`` cards."""
@@ -88,10 +98,10 @@ def write_home_deck(ctx: Context, cards: list[ResolvedCard], target, paper: str,
                    duplex)
     faces = Faces(ctx, c, 0.0, out)
     dx, dy = back_offset[0] * mm, back_offset[1] * mm
-    per = grid.per_sheet
-    total = (len(cards) + per - 1) // per
-    for sheet in range(total):
-        chunk = cards[sheet * per : (sheet + 1) * per]
+    sheets = type_sheets(cards, grid.per_sheet)
+    total = len(sheets)
+    for sheet, chunk in enumerate(sheets):
+        kind = ctx.kit.types[chunk[0].type].plural
         cache: dict[str, CardLayout | None] = {}
         for i, card in enumerate(chunk):
             if card.id not in cache:
@@ -106,7 +116,7 @@ def write_home_deck(ctx: Context, cards: list[ResolvedCard], target, paper: str,
             c.restoreState()
         replay(c, ("cut", grid), lambda: cut_marks(c, grid))  # the same marks on every sheet: written once
         key = "sheet_front" if duplex != "none" else "sheet_single"
-        _caption(c, ctx, grid, label(ctx.kit, key, n=sheet + 1, total=total))
+        _caption(c, ctx, grid, label(ctx.kit, key, n=sheet + 1, total=total, type=kind))
         c.showPage()
         compress_last_page(c)
         if duplex == "none":
@@ -121,7 +131,7 @@ def write_home_deck(ctx: Context, cards: list[ResolvedCard], target, paper: str,
             faces.draw_back(card, backs[card.id])
             c.restoreState()
         replay(c, ("cut", grid, dx, dy), lambda: cut_marks(c, grid, dx, dy))
-        _caption(c, ctx, grid, label(ctx.kit, f"sheet_back_{duplex}", n=sheet + 1, total=total), dx, dy)
+        _caption(c, ctx, grid, label(ctx.kit, f"sheet_back_{duplex}", n=sheet + 1, total=total, type=kind), dx, dy)
         c.showPage()
         compress_last_page(c)
     pages = c.getPageNumber() - 1

@@ -73,6 +73,15 @@ def resolve(kit: Kit) -> list[ResolvedCard]:
     return [resolve_card(kit, card, titles) for card in kit.cards]
 
 
+def deck_order(kit: Kit, cards: list[ResolvedCard]) -> list[ResolvedCard]:
+    """The cards in print order: by the order of the types in cards/types.yaml, then as the files list them.
+
+    A person cutting the sheets gets a clean stack per type (each type also starts on its own sheet).
+    """
+    rank = {tid: i for i, tid in enumerate(kit.types)}
+    return sorted(cards, key=lambda card: rank.get(card.type, len(rank)))  # sorted() is stable: file order stays
+
+
 def expand(cards: list[ResolvedCard]) -> list[ResolvedCard]:
     """One entry per printed copy (``count: 3`` gives three)."""
     return [card for card in cards for _ in range(card.count)]
