@@ -35,13 +35,32 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
 
 
-def to_markup(text: str, keep_last_word: bool = False) -> str:
+_APOSTROPHE = re.compile(r"(?<=[^\W_])'(?=[^\W_])")  # zo'n, auto's, don't
+_ELIDED = re.compile(r"(?<![^\s(\[{])'(?=(?:s|t|n)\b)")  # Dutch 's avonds, 't, 'n at a word's start
+_OPENS = r"(^|(?<=[\s(\[{\u2013\u2014/]))"  # a quote opens at the start or after a space or bracket
+
+
+def typographic(text: str, lang: str = "nl") -> str:
+    """Straight quotes as the language prints them: „...” and ‘...’ in Dutch, “...” and ‘...’ in English, and
+    the apostrophe as ’ (zo’n, auto’s, ’s avonds), so editors need not type them."""
+    if "'" not in text and '"' not in text:
+        return text
+    dutch = str(lang).lower().startswith("nl")
+    text = _APOSTROPHE.sub("\u2019", text)
+    if dutch:
+        text = _ELIDED.sub("\u2019", text)
+    text = re.sub(_OPENS + '"', "\u201e" if dutch else "\u201c", text).replace('"', "\u201d")
+    return re.sub(_OPENS + "'", "\u2018", text).replace("'", "\u2019")
+
+
+def to_markup(text: str, keep_last_word: bool = False, lang: str | None = None) -> str:
     """``**bold**``, ``*italic*`` and line breaks to reportlab's paragraph markup; everything else escaped.
 
     ``keep_last_word`` marks the last word of every line as unbreakable (``<nobr>``): a hyphenated
-    paragraph never ends on half a word.
+    paragraph never ends on half a word. With ``lang``, straight quotes become that language's (see typographic).
     """
-    pieces = _BOLD.split(escape(str(text)))  # outside, bold, outside, bold, ...: an italic never crosses a
+    text = typographic(str(text), lang) if lang else str(text)
+    pieces = _BOLD.split(escape(text))  # outside, bold, outside, bold, ...: an italic never crosses a
     italic = [_ITALIC.sub(r"<i>\1</i>", piece) for piece in pieces]  # bold edge, so the tags always nest
     out = "".join(f"<b>{piece}</b>" if i % 2 else piece for i, piece in enumerate(italic))
     lines = out.strip().split("\n")
@@ -162,17 +181,17 @@ def build_item(item: Item, style: TextStyle, size: float) -> list[Flowable]:
     label = ""
     if item.label:
         label = f'<font color="{style.label_colour}"><b>{escape(item.label)}</b></font>'
-    keep = style.hyphenate
+    keep, lang = style.hyphenate, style.lang
     if item.text is not None:
         if label:
-            return [Paragraph(f"{label}: {to_markup(item.text, keep)}", ps)]
-        return [Paragraph(to_markup(item.text, keep), ps)]
+            return [Paragraph(f"{label}: {to_markup(item.text, keep, lang)}", ps)]
+        return [Paragraph(to_markup(item.text, keep, lang), ps)]
     flows: list[Flowable] = []
     if label:
         flows.append(Paragraph(label, ps))
     bullet = paragraph_style(style, size, indent=size * 0.85)
     for entry in item.items:
-        flows.append(Paragraph(to_markup(entry, keep), bullet, bulletText="•"))
+        flows.append(Paragraph(to_markup(entry, keep, lang), bullet, bulletText="•"))
     return flows
 
 

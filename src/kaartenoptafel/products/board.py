@@ -602,7 +602,8 @@ class Board:
         return size
 
     def _text_style(self, colour: Colour, bold: bool = False, align: str = "center") -> TextStyle:
-        return TextStyle(self.ctx.family, colour.hex(), colour.hex(), 1.15, align, bold, hyphenate=False)
+        return TextStyle(self.ctx.family, colour.hex(), colour.hex(), 1.15, align, bold, hyphenate=False,
+                         lang=self.ctx.kit.game.language)
 
     def _fit(self, text: str, colour: Colour, width: float, height: float, size: float, pos: Pos, what: str,
              bold: bool = False, align: str = "center", scaled: bool = True) -> Fitted | None:
@@ -1080,7 +1081,7 @@ class _Tiles:
         m = (plan.printer_margin + 5) * mm
         W, H = plan.sheet_w * mm, plan.sheet_h * mm
         style = TextStyle(self.ctx.family, self.ink.hex(), self.board.colours["route"].hex(), 1.25, "left",
-                          hyphenate=False)
+                          hyphenate=False, lang=self.ctx.kit.game.language)
         title = fit((Item("t", None, text=self.t["title"]),), replace(style, bold=True), W - 2 * m, 1e6,
                     ts.map_text * 1.5, ts.map_text * 1.5)
         y = self.board._draw_fitted(c, title, m, H - m, words=True)

@@ -27,7 +27,7 @@ TICK = 10 * mm
 
 
 def _paragraph(c, ctx: Context, text: str, x: float, top: float, width: float, size: float, bold=False) -> float:
-    style = TextStyle(ctx.family, "#1d1d1b", "#1d1d1b", 1.25, "left", bold)
+    style = TextStyle(ctx.family, "#1d1d1b", "#1d1d1b", 1.25, "left", bold, lang=ctx.kit.game.language)
     fitted = fit((Item("t", None, text=text),), style, width, 1e6, size, size)
     y = top
     for flow, h, space in fitted.flowables:

@@ -406,7 +406,7 @@ class Story:
         return label(self.kit, key, **values)
 
     def text(self, value: str) -> str:
-        return to_markup(fill(value, self.kit.game.variables))
+        return to_markup(fill(value, self.kit.game.variables), lang=self.kit.game.language)
 
     def key(self) -> str:
         self._keys += 1
@@ -606,13 +606,13 @@ class Story:
         follow_label = ctype.fields[q["follow_up"]].label if q["follow_up"] in ctype.fields else ""
         for i, card in enumerate(cards, start=1):
             title = card.values.get(q["title"], card.title)
-            self.flow.append(Paragraph(f"<b>{to_markup(str(title))}</b>", self.st.h3, bulletText=f"{i}."))
+            self.flow.append(Paragraph(f"<b>{to_markup(str(title), lang=self.kit.game.language)}</b>", self.st.h3, bulletText=f"{i}."))
             question = card.values.get(q["question"])
             if question:
-                self.flow.append(Paragraph(to_markup(str(question)), self.st.question))
+                self.flow.append(Paragraph(to_markup(str(question), lang=self.kit.game.language), self.st.question))
             follow = card.values.get(q["follow_up"])
             if follow:
-                self.flow.append(Paragraph(f"<i>{to_markup(follow_label)}:</i> {to_markup(str(follow))}",
+                self.flow.append(Paragraph(f"<i>{to_markup(follow_label)}:</i> {to_markup(str(follow), lang=self.kit.game.language)}",
                                            self.st.follow))
 
     def region(self) -> None:

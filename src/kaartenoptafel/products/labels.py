@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from kaartenoptafel.errors import ContentError, Diagnostic, Pos
+from kaartenoptafel.layout.text import typographic
 from kaartenoptafel.load.checks import fill
 from kaartenoptafel.load.model import Kit
 
@@ -18,4 +19,4 @@ def label(kit: Kit, key: str, **values) -> str:
         raise ContentError([Diagnostic(where, f"label '{key}' is missing; add it under 'labels:'")])
     merged = dict(kit.game.variables)
     merged.update({"title": kit.game.title, **{k: str(v) for k, v in values.items()}})
-    return fill(str(data[key]), merged)
+    return typographic(fill(str(data[key]), merged), kit.game.language)  # „quotes” and ’ as the language prints them

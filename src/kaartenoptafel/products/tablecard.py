@@ -123,7 +123,7 @@ class _Story:
         return label(self.kit, key, **values)
 
     def text(self, value: str) -> str:
-        return to_markup(fill(value, self.kit.game.variables))
+        return to_markup(fill(value, self.kit.game.variables), lang=self.kit.game.language)
 
     def table(self, data, widths, cmds=()) -> Table:
         t = Table(data, colWidths=widths, hAlign="LEFT")

@@ -86,7 +86,8 @@ class _Sheet:
     def style(self, colour: Colour | None = None, bold: bool = False, align: str = "left") -> TextStyle:
         colour = colour or self.ink
         # no hyphenation: whole words read more easily, and these sheets have the room
-        return TextStyle(self.ctx.family, colour.hex(), self.ss.colour.hex(), 1.2, align, bold, hyphenate=False)
+        return TextStyle(self.ctx.family, colour.hex(), self.ss.colour.hex(), 1.2, align, bold, hyphenate=False,
+                         lang=self.ctx.kit.game.language)
 
     def lay(self, text: str | None, size: float, width: float, colour: Colour | None = None, bold: bool = False,
             items: tuple[str, ...] = (), align: str = "left") -> Fitted:
