@@ -93,7 +93,7 @@ class TypeLayout:
 @dataclass(frozen=True)
 class BackSpec:
     fill: str = "colour"
-    frame_inset: float = 4.0
+    frame_inset: float = 0.0
     show_title: bool = True
     logo: str | None = None
 
@@ -402,7 +402,7 @@ def load_layout(root: Path, name: str = "default.yaml") -> tuple[LayoutSpec | No
         show_title = True
     back = BackSpec(
         fill=fill,
-        frame_inset=_number(out, loc, ("back", "frame_inset"), 4, 0, 30),
+        frame_inset=_frame_inset(out, loc, safe),
         show_title=show_title,
         logo=logo or None,
     )
@@ -449,6 +449,17 @@ def _frames(out, loc, tid, key: str, raw: dict, styles, width, height, root, col
         if frame:
             frames.append(frame)
     return tuple(frames)
+
+
+def _frame_inset(out: Collector, loc, safe: float) -> float:
+    """The back's thin frame: not drawn (0), or at least the safe margin inside the cut, so an off cut does not
+    show it running crooked along the edge."""
+    inset = _number(out, loc, ("back", "frame_inset"), 0, 0, 30)
+    if 0 < inset < safe:
+        out.error(loc.pos("back", "frame_inset"), f"frame_inset {inset:g} mm is closer to the cut than the safe "
+                                                  f"margin ({safe:g} mm): a cut that is slightly off would show it "
+                                                  f"crooked; use 0 (no frame) or at least {safe:g}")
+    return inset
 
 
 def _colour_positions(loc, colours, tables, styles, types) -> dict:

@@ -96,17 +96,23 @@ def write_calibration(ctx: Context, path: Path, paper: str, duplex: str) -> None
     c.drawCentredString(pw / 2, ph - 12 * mm, label(ctx.kit, "calibrate_back"))
     c.setLineWidth(0.35)
     c.setStrokeColorRGB(0.8, 0, 0)
+    c.setFillColorRGB(0.7, 0, 0)
+    c.setFont(ctx.family.bold, 8)
+    # each line carries its number on the back too, so the number the back asks for can be read on the back
     for value, x, y in dx_cells:
         bx, by = land(x, y)
         bx += value * mm
         if duplex == "long":
             c.line(bx, by, bx, by + TICK)
+            c.drawCentredString(bx, by + TICK + 2 * mm, _number(value))
         else:
             c.line(bx, by - TICK, bx, by)
+            c.drawCentredString(bx, by - TICK - 4.5 * mm, _number(value))
     for value, x, y in dy_cells:
         bx, by = land(x, y)
         by += value * mm
         c.line(bx - TICK / 2, by, bx + TICK / 2, by)
+        c.drawCentredString(bx, by + 2 * mm, _number(value))
     c.showPage()
     c.save()
     write_bytes_atomic(path, buf.getvalue())

@@ -19,6 +19,7 @@ from kaartenoptafel.layout.back import has_card_backs, layout_card_back, type_ba
 from kaartenoptafel.layout.card import CardLayout, Context, layout_card
 from kaartenoptafel.products.labels import label
 from kaartenoptafel.render.card import draw_card
+from kaartenoptafel.render.dieline import die_line
 from kaartenoptafel.render.pdf import compress_last_page, new_canvas
 from kaartenoptafel.render.replay import replay
 from kaartenoptafel.resolve import ResolvedCard
@@ -164,6 +165,7 @@ def write_printshop_deck(ctx: Context, cards: list[ResolvedCard], target, out: C
                 faces.draw_back(card, back)
             c.restoreState()
             replay(c, "crop", lambda: crop_marks(c, m, m, w, h, b, PRINTSHOP_MARK_SPACE - 2.5 * mm))
+            replay(c, "die", lambda: die_line(c, m, m, w, h, spec.corner_radius * mm))  # spot CutContour
             c.showPage()
             compress_last_page(c)
     pages = c.getPageNumber() - 1

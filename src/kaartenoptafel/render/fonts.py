@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
 from kaartenoptafel.errors import ContentError, Diagnostic, Pos
@@ -93,6 +93,34 @@ def _font_problem(exc: BaseException) -> str:
     return f"not a usable TrueType font ({text[:200]})" if text else "not a usable TrueType font"
 
 
+class TaggedTTFont(TTFont):
+    """A TrueType font whose embedded subsets are named by what they hold, not by their number.
+
+    reportlab names subset n of every font ``AAAAAA+Font``, ``AAAAAB+Font``, ... in every file, so two PDFs a
+    print shop merges carry different subsets under one name and one of them prints wrong glyphs. Here the
+    six-letter tag is a hash of the document (its title, subject and page size, see render.pdf.new_canvas),
+    the font and the subset's characters in order: different PDFs and subsets get different tags, and the
+    same build gives the same tags, so files stay byte-identical from build to build.
+    """
+
+    def addObjects(self, doc):
+        state = self.state.get(doc)
+        subsets = [tuple(sub) for sub in state.subsets] if state is not None else []
+        salt = str(getattr(doc, "kot_subset_salt", ""))
+
+        def tag(n, *_):
+            content = ",".join(map(str, subsets[n])) if n < len(subsets) else ""
+            digest = hashlib.sha256(f"{salt}|{self.fontName}|{n}|{content}".encode("utf-8")).digest()
+            return bytes(65 + b % 26 for b in digest[:6])
+
+        original = ttfonts.SUBSETN
+        ttfonts.SUBSETN = tag  # addObjects looks the tagger up by name at call time
+        try:
+            super().addObjects(doc)
+        finally:
+            ttfonts.SUBSETN = original
+
+
 _registered: dict[tuple, FontFamily] = {}
 
 
@@ -136,7 +164,7 @@ def register_family(fonts: dict, root: Path) -> FontFamily:
         rl_name = f"{tag}-{variant}"
         try:
             if rl_name not in pdfmetrics.getRegisteredFontNames():
-                font = TTFont(rl_name, str(path))
+                font = TaggedTTFont(rl_name, str(path))
                 if "family" not in fonts:  # a font from the project is checked in full; the packaged ones are known
                     _check_font(font)
                 pdfmetrics.registerFont(font)

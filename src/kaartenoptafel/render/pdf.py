@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from reportlab import rl_config
 from reportlab.pdfgen.canvas import Canvas
 
@@ -23,6 +25,9 @@ def new_canvas(target, pagesize: tuple[float, float], family: FontFamily, title:
         initialFontName=family.regular,  # else reportlab writes an unembedded Helvetica reference
         initialFontSize=10,
     )
+    # names this document's font subsets (render.fonts.TaggedTTFont): different files, different subset tags
+    name = target if isinstance(target, str) else getattr(target, "name", "")
+    c._doc.kot_subset_salt = f"{title}|{subject}|{pagesize[0]:.2f}x{pagesize[1]:.2f}|{Path(str(name)).name}"
     c.setTitle(title)
     c.setSubject(subject)
     c.setAuthor("kaartenoptafel")

@@ -1,0 +1,96 @@
+"""Prepress details: font subset tags that differ per file and per subset (and stay the same build to build),
+the calibration sheet's fonts embedded, print-shop fronts with bleed."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from kaartenoptafel.build import BuildOptions, build
+from pdfcheck import fonts
+
+
+def test_subset_tags_differ_between_files_and_subsets(built):
+    owners = defaultdict(set)
+    for pdf in sorted(built.glob("*.pdf")):
+        for font in fonts(pdf):
+            name = font["name"].lstrip("/")
+            m = re.fullmatch(r"([A-Z]{6})\+(.+)", name)
+            assert m, (pdf.name, name)  # a subset, tagged
+            assert font["embedded"], (pdf.name, name)
+            owners[m.group(1)].add((pdf.name, m.group(2)))
+    assert "AAAAAA" not in owners
+    shared = {tag: where for tag, where in owners.items() if len(where) > 1}
+    assert not shared, shared  # a print shop merging any two of these files gets no name clash
+
+
+def test_subset_tags_are_the_same_from_build_to_build(repo, tmp_path, built):
+    build(BuildOptions(project=repo, out_dir=tmp_path, only=("deck",), quiet=True))
+    again = {f["name"] for f in fonts(tmp_path / "default" / "deck-a4.pdf")}
+    assert again == {f["name"] for f in fonts(built / "deck-a4.pdf")}
+
+
+def test_calibration_sheet_embeds_its_fonts_and_its_back_carries_the_numbers(repo, tmp_path):
+    import subprocess
+    import sys
+
+    from pypdf import PdfReader
+
+    target = tmp_path / "calibrate.pdf"
+    result = subprocess.run([sys.executable, "-m", "kaartenoptafel", "calibrate", "--project", str(repo), "-o",
+                             str(target)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    found = fonts(target)
+    assert found and all(f["embedded"] for f in found), found
+    assert not any("Helvetica" in f["name"] for f in found)
+    back = PdfReader(str(target)).pages[1].extract_text()
+    for number in ("+5", "−5" if "−5" in back else "-5", "+4,5", "4,5", "0"):  # the back asks you to read a number: it is there
+        assert number in back, (number, back[:200])
+
+
+def test_print_shop_cards_have_a_die_line_in_a_spot_colour_that_overprints(built):
+    import pikepdf
+
+    with pikepdf.open(built / "deck-printshop.pdf") as pdf:
+        for page in list(pdf.pages)[:6]:
+            spaces = page.Resources.get("/ColorSpace") or {}
+            assert any(list(cs)[0] == "/Separation" and str(list(cs)[1]) == "/CutContour" for cs in spaces.values())
+            content = page.Contents.read_bytes() if not isinstance(page.Contents, pikepdf.Array) else b""
+            states = page.Resources.get("/ExtGState") or {}
+            assert any(bool(gs.get("/OP")) for gs in states.values())
+            assert b"/CutContour CS" in content
+
+
+def test_print_shop_fronts_run_their_colour_into_the_bleed(built):
+    import pikepdf
+
+    from pdfcheck import PT, render
+
+    with pikepdf.open(built / "deck-printshop.pdf") as pdf:
+        trim = [float(v) for v in pdf.pages[0].trimbox]
+        bleed = [float(v) for v in pdf.pages[0].bleedbox]
+    assert round((trim[0] - bleed[0]) * PT, 1) == 3.0
+    dpi = 100
+    image = render(built / "deck-printshop.pdf", 0, dpi)
+    k = dpi / 72
+    height = image.height
+    # 1.5 mm outside the trim, at the band's top edge and its left edge: the band colour, not white paper
+    outside = 1.5 / PT
+    for x, y in ((trim[0] + 30 / PT, trim[3] + outside), (trim[0] - outside, trim[3] - 5 / PT)):
+        r, g, b = image.getpixel((int(x * k), int(height - y * k)))
+        assert (r, g, b) != (255, 255, 255) and min(r, g, b) < 200, (x, y, (r, g, b))
+
+
+def test_a_back_frame_closer_to_the_cut_than_the_safe_margin_is_an_error(project):
+    import subprocess
+    import sys
+
+    layout = project / "layouts" / "default.yaml"
+    text = layout.read_text()
+    assert "  frame_inset: 0 " in text
+    layout.write_text(text.replace("  frame_inset: 0 ", "  frame_inset: 2 "))
+    line = next(i for i, l in enumerate(layout.read_text().splitlines(), 1) if l.startswith("  frame_inset: 2"))
+    result = subprocess.run([sys.executable, "-m", "kaartenoptafel", "validate", "--project", str(project)],
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert f"layouts/default.yaml:{line}:" in result.stderr and "safe margin" in result.stderr, result.stderr
