@@ -38,7 +38,10 @@ def flat(text: str) -> str:
 
 
 def plain(text: str) -> str:
-    return flat(text.replace("**", ""))
+    """The text as it prints: no markup, and straight quotes as the game's typographic ones (layout.text)."""
+    from kaartenoptafel.layout.text import typographic
+
+    return flat(typographic(text, "nl").replace("**", ""))
 
 
 @pytest.fixture(scope="module")
