@@ -275,6 +275,11 @@ class Step:
     header_w: float
 
 
+def strip_grey(shade: float) -> float:
+    """The grey level (0 black .. 1 white) of a tile's glue strip for ``tiles.shade`` (0 white .. 1 darkest)."""
+    return 1 - 0.4 * shade
+
+
 def tint_of(colour: Colour, strength: float) -> Colour:
     """``colour`` at ``strength`` on white paper."""
     if colour.cmyk is not None:
@@ -1162,13 +1167,12 @@ class _Tiles:
             px, py = tile.to_sheet(x, y)
             return px * mm, py * mm
 
-        # glue strips: greyed, with the seam dashed and 'plak hier' written along them
+        # glue strips: plain grey (the next sheet covers them), the seam dashed, 'plak hier' written along them
+        grey = strip_grey(ts.shade)
         for strip in self._strips(tile):
             x0, y0 = at(strip.x0, strip.y0)
-            c.setFillColorRGB(1, 1, 1)
-            c.setFillAlpha(ts.shade)
+            c.setFillColorRGB(grey, grey, grey)
             c.rect(x0, y0, strip.w * mm, strip.h * mm, stroke=0, fill=1)
-            c.setFillAlpha(1)
         c.setStrokeColorRGB(0.15, 0.15, 0.15)
         c.setLineWidth(0.7)
         c.setDash(3, 2)
