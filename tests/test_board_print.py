@@ -77,3 +77,32 @@ def test_partners_are_drawn_inside_their_groups_sector(boards):
                 assert any(inside), (sector.group, word, hits)
                 checked += 1
     assert checked >= 10
+
+
+def test_wrapped_partner_names_read_unambiguously_in_english(repo, tmp_path):
+    """A line that ends where a name ends carries the separator; one that does not continues the name. Read back
+    that way, every sector's lines give exactly the partners' names (and 'plus N')."""
+    from kaartenoptafel.load.kit import load_project
+
+    kit = load_project(repo, "english")
+    ctx = prepare(repo, "english")
+    collector = Collector()
+    cards = resolve(ctx.kit)
+    board, _, _ = prepare_board(ctx, cards, "a3", collector)
+    assert board is not None, collector.diagnostics
+    names = {str(c.values.get(board.name_field, c.title)) for c in cards if c.type == board.partner_type}
+    wrapped = 0
+    for sector in board.sectors:
+        partner_lines = [line.text for line in sector.lines if line.font == board.regular]
+        read, current = [], ""
+        for i, text in enumerate(partner_lines):
+            current = f"{current} {text}".strip() if current else text
+            if text.endswith(" ·") or i == len(partner_lines) - 1:
+                read.extend(part.strip() for part in current.rstrip(" ·").split(" · "))
+                current = ""
+            else:
+                wrapped += 1
+        for name in read:
+            assert name in names or name.startswith(board.more), (sector.group, name, partner_lines)
+    assert wrapped >= 1  # the English names are long: some do wrap, and they read back whole
+    assert kit.game.language == "en"

@@ -494,27 +494,39 @@ class Board:
         Lines are filled from the first token, or with ``reverse`` from the last (for upside-down sectors,
         whose first line must be the innermost). Returns the lines in reading order and the radius below
         them; None when they do not fit.
+
+        A name too long for a line wraps between its words. So that a reader can tell a wrapped name from two
+        names, a line that ends where a name ends, with more names to follow, ends with the separator
+        ("UWV ·"): a line without it continues on the next.
         """
         asc, desc = _ascent_descent(font, size)
         height = asc - desc
         tokens = list(tokens)
+        mark = "·" if any(sep.strip() for _, sep in tokens[1:]) else ""  # only lists of names carry the mark
 
-        def joined(part: list[tuple[str, str]]) -> str:
-            return part[0][0] + "".join(sep + text for text, sep in part[1:]) if part else ""
+        def joined(part: list[tuple[str, str]], after: tuple[str, str] | None) -> str:
+            text = part[0][0] + "".join(sep + t for t, sep in part[1:]) if part else ""
+            return text + f" {mark}" if mark and after is not None and after[1].strip() else text
 
         lines: list[TextLine] = []
+        following = None  # reverse: the first token of the line after this one in reading order
         while tokens:
             if r - height < r_min - 1e-6:
                 return None
             width = self._avail(r - height, r, half, r_max)
+
+            def candidate(n: int):
+                if reverse:
+                    return tokens[-n:], following
+                return tokens[:n], (tokens[n] if n < len(tokens) else None)
+
             take = 1
             while take < len(tokens):
-                part = tokens[-(take + 1):] if reverse else tokens[: take + 1]
-                if _width(joined(part), font, size) > width:
+                if _width(joined(*candidate(take + 1)), font, size) > width:
                     break
                 take += 1
-            part = tokens[-take:] if reverse else tokens[:take]
-            if _width(joined(part), font, size) > width:
+            part, after = candidate(take)
+            if _width(joined(part, after), font, size) > width:
                 text, sep = part[0]
                 if " " not in text:
                     return None
@@ -523,7 +535,8 @@ class Board:
                 tokens = tokens[:-1] + split if reverse else split + tokens[1:]
                 continue
             tokens = tokens[:-take] if reverse else tokens[take:]
-            lines.append(TextLine(joined(part), font, size, colour, r, height))
+            lines.append(TextLine(joined(part, after), font, size, colour, r, height))
+            following = part[0]
             r -= height + size * 0.08
         return (lines[::-1] if reverse else lines), r
 
