@@ -74,3 +74,12 @@ def test_board_text_colour_is_checked(project):
     result = _validate(project)
     assert result.returncode == 1
     assert f"layouts/board.yaml:{line}:" in result.stderr and "library ring" in result.stderr, result.stderr
+
+
+def test_the_guides_own_colours_pass():
+    from kaartenoptafel.products import guide
+
+    ink, muted, accent, tint = (parse_colour(c) for c in (guide.INK, guide.MUTED, guide.ACCENT, guide.TINT))
+    assert contrast(muted, WHITE) >= 4.5  # footers, file names, follow-up questions
+    assert contrast(ink, tint) >= 4.5 and contrast(muted, tint) >= 4.5  # the 'say' boxes, table heads
+    assert contrast(accent, WHITE) >= 4.5  # headings (large, but also the checkboxes' labels)
