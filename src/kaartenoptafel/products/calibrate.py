@@ -96,7 +96,7 @@ def write_calibration(ctx: Context, path: Path, paper: str, duplex: str) -> None
     c.drawCentredString(pw / 2, ph - 12 * mm, label(ctx.kit, "calibrate_back"))
     c.setLineWidth(0.35)
     c.setStrokeColorRGB(0.8, 0, 0)
-    c.setFillColorRGB(0.7, 0, 0)
+    c.setFillColorRGB(0.2, 0.2, 0.2)  # the numbers in dark grey: the red is only the lines to compare
     c.setFont(ctx.family.bold, 8)
     # each line carries its number on the back too, so the number the back asks for can be read on the back
     for value, x, y in dx_cells:
