@@ -29,5 +29,9 @@ def test_no_straight_quote_prints_in_any_pdf(built, tmp_path, repo):
             printed = text(pdf)
             assert "'" not in printed and '"' not in printed, (pdf.name, [l for l in printed.splitlines()
                                                                           if "'" in l or '"' in l][:3])
+    import re
+
+    written = re.findall(r" '([^\W\d_]+)'[ .,]", (repo / "cards" / "gebeurtenissen.yaml").read_text("utf-8"))
+    assert written, "the event cards quote a word with straight quotes"
     dutch = text(built / "deck-printshop.pdf")
-    assert "‘brengt’" in dutch  # cards/gebeurtenissen.yaml writes 'brengt'
+    assert f"‘{written[0]}’" in dutch
