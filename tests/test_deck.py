@@ -12,10 +12,12 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from reportlab.lib.units import mm
 
 from kaartenoptafel.build import BuildOptions, build, prepare
 from kaartenoptafel.errors import ContentError
 from kaartenoptafel.impose.grid import make_grid
+from kaartenoptafel.products.deck import BACK_OVERLAP, CAPTION_TOP, back_outer
 from kaartenoptafel.layout.text import Item, TextStyle, fit
 
 from kits import make_project
@@ -186,9 +188,22 @@ def test_mirrored_backs_land_exactly_on_fronts(small, tmp_path, duplex):
         for i, cell in enumerate(cells):
             assert _filled(back, cell, dpi, 297) == (i < n), (sheet, i)
         left, bottom, right, top = _coloured_bbox(back, dpi, 297)
-        used = cells[:n]
-        want = (min(c[0] for c in used), min(c[1] for c in used),
-                max(c[0] + c[2] for c in used), max(c[1] + c[3] for c in used))
+        # the backs' colour: each used cell grown by its bleed (into the gutters, and further at the sheet's
+        # edge), clipped to the printable area and the caption's band; mirrored back like the image
+        outer = back_outer(grid)
+        spans = []
+        for i in range(n):
+            br, bc = grid.back_cell(i, duplex)
+            x, y = grid.origin(br, bc)
+            sl, sb, sr, st = grid.bleed_sides(br, bc, outer, BACK_OVERLAP)
+            x0, y0 = max(x - sl, 5 * mm), max(y - sb, CAPTION_TOP)
+            x1, y1 = min(x + grid.card_w + sr, grid.paper_w - 5 * mm), y + grid.card_h + st
+            if duplex == "long":
+                x0, x1 = grid.paper_w - x1, grid.paper_w - x0
+            else:
+                y0, y1 = grid.paper_h - y1, grid.paper_h - y0
+            spans.append((x0 * pt, y0 * pt, x1 * pt, y1 * pt))
+        want = (min(s[0] for s in spans), min(s[1] for s in spans), max(s[2] for s in spans), max(s[3] for s in spans))
         for got, expected in zip((left, bottom, right, top), want):
             assert abs(got - expected) < 0.6, (sheet, (left, bottom, right, top), want)
 
@@ -213,8 +228,10 @@ def test_cut_marks_stay_inside_the_printable_margin(small_built):
     strips = [image.crop((0, 0, w, edge)), image.crop((0, h - edge, w, h)),
               image.crop((0, 0, edge, h)), image.crop((w - edge, 0, w, h))]
     assert all(s.getextrema()[0] > 250 for s in strips)  # nothing printed in the outer 5 mm
-    # and there are marks in the top margin at the card edges
-    ctx_x = [round((10.5 + 63 * i) / 25.4 * dpi) for i in range(4)]
+    # and there are marks in the top margin at every cut line (both edges of every column)
+    grid = make_grid("a4", 63, 88)
+    ctx_x = [round(x / mm / 25.4 * dpi) for x in grid.cut_xs()]
+    assert len(ctx_x) == 6
     band = image.crop((0, edge + 2, w, round(15 / 25.4 * dpi)))
     for x in ctx_x:
         column = band.crop((x - 1, 0, x + 2, band.height))

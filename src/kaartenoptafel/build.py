@@ -31,6 +31,7 @@ class BuildOptions:
     paper: str = "a4"
     duplex: str = "long"
     back_offset: tuple[float, float] = (0.0, 0.0)
+    gutter: float | None = None  # mm between cards on home sheets; None: the paper's default, 0: butted
     only: tuple[str, ...] = ()
     layout: str = "default.yaml"
     board_size: str = "a3"
@@ -160,13 +161,15 @@ def _check_layout_fields(kit: Kit, spec, out: Collector) -> None:
 
 
 def _deck(job: Job) -> None:
-    from kaartenoptafel.products.deck import write_home_deck, write_printshop_deck
+    from kaartenoptafel.products.deck import home_sheet_facts, write_home_deck, write_printshop_deck
 
     opts = job.options
     home = job.stage / f"deck-{opts.paper}.pdf"
-    result = write_home_deck(job.ctx, job.printed, str(home), opts.paper, opts.duplex, opts.back_offset, job.out)
+    result = write_home_deck(job.ctx, job.printed, str(home), opts.paper, opts.duplex, opts.back_offset, job.out,
+                             opts.gutter)
     job.products.append(Product("deck-home", home.name, result.pages, result.paper,
-                                {"duplex": opts.duplex, "back_offset_mm": list(opts.back_offset)}))
+                                {"duplex": opts.duplex, "back_offset_mm": list(opts.back_offset),
+                                 **home_sheet_facts(job.ctx, opts.paper, opts.duplex, opts.back_offset, opts.gutter)}))
     job.progress.advance(1, "deck (home)")
     shop = job.stage / "deck-printshop.pdf"
     result = write_printshop_deck(job.ctx, job.printed, str(shop), job.out)

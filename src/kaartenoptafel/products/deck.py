@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from kaartenoptafel.errors import Collector
-from kaartenoptafel.impose.grid import Grid, make_grid
+from kaartenoptafel.errors import Collector, ContentError, Diagnostic
+from kaartenoptafel.impose.grid import MARK_ROOM, PRINTER_MARGIN, Grid, GridError, make_grid
 from kaartenoptafel.impose.marks import crop_marks, cut_marks
 from kaartenoptafel.layout.back import has_card_backs, layout_card_back, type_back
 from kaartenoptafel.layout.card import CardLayout, Context, layout_card
@@ -25,6 +25,12 @@ from kaartenoptafel.render.replay import replay
 from kaartenoptafel.resolve import ResolvedCard
 
 PRINTSHOP_MARK_SPACE = 8 * mm  # room outside the bleed for the crop marks
+CAPTION_SIZE = 6.5  # points: the sheet caption
+CAPTION_BASE = PRINTER_MARGIN * mm + 0.6 * mm  # its baseline: descenders stay inside the printable area
+CAPTION_INK = CAPTION_BASE + 1.75 * mm  # the top of its tallest letters
+CAPTION_TOP = CAPTION_BASE + 2.3 * mm  # what the caption needs, with a little air: marks and colour stop here
+BACK_BLEED_MAX = 4 * mm  # the backs' colour runs at most this far past the outer cards
+BACK_OVERLAP = 0.3 * mm  # neighbouring backs (one type, one colour) overlap this much in the gutter: no hairline
 
 
 @dataclass(frozen=True)
@@ -43,12 +49,26 @@ class Faces:
     def front(self, card: ResolvedCard) -> CardLayout | None:
         return layout_card(self.ctx, card, self.out)
 
-    def draw_back(self, card: ResolvedCard, lay: CardLayout | None = None) -> None:
-        """Draw ``card``'s back at the origin: its own back (``lay``, from :meth:`back`) or its type's form."""
+    def draw_back(self, card: ResolvedCard, lay: CardLayout | None = None, sides=None) -> None:
+        """Draw ``card``'s back at the origin: its own back (``lay``, from :meth:`back`) or its type's form.
+
+        ``sides`` (left, bottom, right, top points, each at most the form's bleed): how far the back's colour
+        runs past each cut here; None: the form's bleed all round.
+        """
         if lay is not None:
-            draw_card(self.c, lay, self.bleed)
+            draw_card(self.c, lay, sides if sides is not None else self.bleed)
         elif not has_card_backs(self.ctx, card.type):
+            if sides is None:
+                self.c.doForm(self.back_form(card.type))
+                return
+            w, h = self.ctx.spec.width * mm, self.ctx.spec.height * mm
+            bl, bb, br, bt = sides
+            self.c.saveState()
+            path = self.c.beginPath()
+            path.rect(-bl, -bb, w + bl + br, h + bb + bt)
+            self.c.clipPath(path, stroke=0, fill=0)
             self.c.doForm(self.back_form(card.type))
+            self.c.restoreState()
 
     def back(self, card: ResolvedCard) -> CardLayout | None:
         """The card's own back when its type has ``back_frames``, else None (the type's form serves)."""
@@ -69,15 +89,13 @@ class Faces:
         return self.back_forms[type_id]
 
 
-def _caption(c: Canvas, ctx: Context, grid: Grid, text: str, dx: float = 0.0, dy: float = 0.0) -> None:
-    """A small caption in the bottom margin, between the cut marks, inside the printable area."""
+def _caption(c: Canvas, ctx: Context, grid: Grid, text: str, dx: float = 0.0) -> None:
+    """A small caption in the bottom margin, below the cut marks (they stop above it), inside the printable area."""
     c.setFillColorRGB(0.35, 0.35, 0.35)
-    size = 6.5
-    c.setFont(ctx.family.regular, size)
-    y = max(6 * mm, grid.y0 / 2 - size / 2) + dy
-    if grid.y0 - 1.5 * mm < y + size:  # no room below the cards (a tight paper): skip rather than overlap
+    c.setFont(ctx.family.regular, CAPTION_SIZE)
+    if grid.y0 - grid.bleed_y - 0.05 * mm < CAPTION_INK:  # no room below the cards: skip, never overlap
         return
-    c.drawString(grid.x0 + 2 * mm + dx, y, text[:150])
+    c.drawString(grid.x0 + 2 * mm + dx, CAPTION_BASE, text[:150])
 
 
 def type_sheets(cards: list[ResolvedCard], per_sheet: int) -> list[list[ResolvedCard]]:
@@ -90,14 +108,79 @@ def type_sheets(cards: list[ResolvedCard], per_sheet: int) -> list[list[Resolved
     return sheets
 
 
+def home_grid(ctx: Context, paper: str, gutter: float | None = None) -> Grid:
+    """The home sheet's grid for this layout's card size; a size that does not fit is a located error."""
+    spec = ctx.spec
+    try:
+        return make_grid(paper, spec.width, spec.height, gutter)
+    except GridError as exc:
+        raise ContentError([Diagnostic(spec.size_pos, str(exc))]) from None
+
+
+def back_outer(grid: Grid) -> tuple[float, float, float, float]:
+    """(left, bottom, right, top) points the backs' colour runs past the outer cards of a home sheet.
+
+    As far as the printable margin allows, up to BACK_BLEED_MAX: a printer that shifts the back side
+    then still prints colour, not white, up to each card's cut. The backs carry no side marks (the
+    cards are cut from the fronts); a top or bottom mark stays where there is room for it beside the colour.
+    """
+    if not (grid.gutter_x or grid.gutter_y):
+        return (0.0, 0.0, 0.0, 0.0)  # the butted sheet: as before, backs stop at the cut
+    safe = PRINTER_MARGIN * mm
+    side = min(BACK_BLEED_MAX, max(grid.bleed_x, grid.x0 - safe))
+    top_room = grid.paper_h - grid.y0 - grid.block_h - safe
+    bottom_room = grid.y0 - CAPTION_TOP
+
+    def vertical(room: float) -> float:
+        if room - MARK_ROOM * mm >= 2 * mm:
+            room -= MARK_ROOM * mm  # keep a mark
+        return min(BACK_BLEED_MAX, max(grid.bleed_y, room))
+
+    return (side, vertical(bottom_room), side, vertical(top_room))
+
+
+def home_cells(grid: Grid, duplex: str, back_offset: tuple[float, float]) -> dict:
+    """The trim rectangle [x, y, w, h] (mm from the page's bottom-left) of every slot of a full sheet.
+
+    ``fronts[i]`` and ``backs[i]`` are the same card: its front, and where its back prints (offset included).
+    """
+    to_mm = 1 / mm
+
+    def rect(x: float, y: float) -> list[float]:
+        return [round(x * to_mm, 3), round(y * to_mm, 3), round(grid.card_w * to_mm, 3), round(grid.card_h * to_mm, 3)]
+
+    fronts = [rect(*grid.origin(*grid.cell(i))) for i in range(grid.per_sheet)]
+    backs = []
+    if duplex != "none":
+        for i in range(grid.per_sheet):
+            x, y = grid.origin(*grid.back_cell(i, duplex))
+            backs.append(rect(x + back_offset[0] * mm, y + back_offset[1] * mm))
+    return {"fronts": fronts, "backs": backs}
+
+
+def home_sheet_facts(ctx: Context, paper: str, duplex: str, back_offset: tuple[float, float],
+                     gutter: float | None) -> dict:
+    """What the manifest says about a home deck's sheets, so tools and tests can find every card (mm)."""
+    grid = home_grid(ctx, paper, gutter)
+    to_mm = 1 / mm
+    return {
+        "card_mm": [ctx.spec.width, ctx.spec.height],
+        "gutter_mm": [round(grid.gutter_x * to_mm, 3), round(grid.gutter_y * to_mm, 3)],
+        "bleed_mm": [round(grid.bleed_x * to_mm, 3), round(grid.bleed_y * to_mm, 3)],
+        "back_bleed_mm": [round(v * to_mm, 3) for v in back_outer(grid)],
+        "cells_mm": home_cells(grid, duplex, back_offset),
+    }
+
+
 def write_home_deck(ctx: Context, cards: list[ResolvedCard], target, paper: str, duplex: str,
-                    back_offset: tuple[float, float], out: Collector) -> DeckResult:
+                    back_offset: tuple[float, float], out: Collector, gutter: float | None = None) -> DeckResult:
     """Fronts sheet, then its backs sheet mirrored for the duplex flip, for every ``cols x rows`` cards."""
     spec = ctx.spec
-    grid = make_grid(paper, spec.width, spec.height)
+    grid = home_grid(ctx, paper, gutter)
     c = new_canvas(target, (grid.paper_w, grid.paper_h), ctx.family, ctx.kit.game.title, "home print deck",
                    duplex)
-    faces = Faces(ctx, c, 0.0, out)
+    outer = back_outer(grid)
+    faces = Faces(ctx, c, max(outer + (grid.bleed_x + BACK_OVERLAP, grid.bleed_y + BACK_OVERLAP)), out)
     dx, dy = back_offset[0] * mm, back_offset[1] * mm
     sheets = type_sheets(cards, grid.per_sheet)
     total = len(sheets)
@@ -110,12 +193,14 @@ def write_home_deck(ctx: Context, cards: list[ResolvedCard], target, paper: str,
             lay = cache[card.id]
             if lay is None:
                 continue
-            x, y = grid.origin(*grid.cell(i))
+            row, col = grid.cell(i)
+            x, y = grid.origin(row, col)
             c.saveState()
             c.translate(x, y)
-            draw_card(c, lay, 0.0)
+            draw_card(c, lay, grid.bleed_sides(row, col))
             c.restoreState()
-        replay(c, ("cut", grid), lambda: cut_marks(c, grid))  # the same marks on every sheet: written once
+        # the same marks on every sheet: written once
+        replay(c, ("cut", grid), lambda: cut_marks(c, grid, floor=CAPTION_TOP))
         key = "sheet_front" if duplex != "none" else "sheet_single"
         _caption(c, ctx, grid, label(ctx.kit, key, n=sheet + 1, total=total, type=kind))
         c.showPage()
@@ -123,16 +208,24 @@ def write_home_deck(ctx: Context, cards: list[ResolvedCard], target, paper: str,
         if duplex == "none":
             continue
         backs: dict[str, CardLayout | None] = {}
+        c.saveState()  # the backs' colour stays inside the printable area and clear of the caption
+        path = c.beginPath()
+        safe = PRINTER_MARGIN * mm
+        floor = max(safe, min(CAPTION_TOP, grid.y0 + min(dy, 0.0)))  # never into a card: a tight paper's caption is lower
+        path.rect(safe, floor, grid.paper_w - 2 * safe, grid.paper_h - safe - floor)
+        c.clipPath(path, stroke=0, fill=0)
         for i, card in enumerate(chunk):
             if card.id not in backs:
                 backs[card.id] = faces.back(card)
-            x, y = grid.origin(*grid.back_cell(i, duplex))
+            row, col = grid.back_cell(i, duplex)
+            x, y = grid.origin(row, col)
             c.saveState()
             c.translate(x + dx, y + dy)
-            faces.draw_back(card, backs[card.id])
+            faces.draw_back(card, backs[card.id], grid.bleed_sides(row, col, outer, BACK_OVERLAP))
             c.restoreState()
-        replay(c, ("cut", grid, dx, dy), lambda: cut_marks(c, grid, dx, dy))
-        _caption(c, ctx, grid, label(ctx.kit, f"sheet_back_{duplex}", n=sheet + 1, total=total, type=kind), dx, dy)
+        c.restoreState()
+        replay(c, ("cut", grid, dx, dy), lambda: cut_marks(c, grid, dx, dy, CAPTION_TOP, sides=False, outer=outer))
+        _caption(c, ctx, grid, label(ctx.kit, f"sheet_back_{duplex}", n=sheet + 1, total=total, type=kind), dx)
         c.showPage()
         compress_last_page(c)
     pages = c.getPageNumber() - 1

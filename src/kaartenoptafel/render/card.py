@@ -25,11 +25,12 @@ def set_stroke(c: Canvas, colour: Colour) -> None:
         c.setStrokeColorRGB(*colour.rgb)
 
 
-def draw_card(c: Canvas, card: CardLayout, bleed: float = 0.0) -> None:
+def draw_card(c: Canvas, card: CardLayout, bleed: float | tuple[float, float, float, float] = 0.0) -> None:
     """Draw ``card`` with its bottom-left trim corner at the canvas origin.
 
-    Everything is clipped to the trim box grown by ``bleed`` (points): 0 on home sheets, where cards
-    touch, and the print shop's bleed on print-shop pages, where bands and backgrounds run past the cut.
+    Everything is clipped to the trim box grown by ``bleed`` (points; one value, or (left, bottom, right,
+    top)): half the gutter on home sheets (0 where cards touch), the print shop's bleed on print-shop
+    pages; bands and backgrounds that touch an edge run that far past the cut.
     A face drawn before on this canvas (the same boxes, whatever the card's id) is replayed, not redrawn.
     """
     key = ("card", card.width, card.height, card.background, tuple(_box_key(b) for b in card.boxes), bleed)
@@ -43,17 +44,19 @@ def _box_key(box):
     return box
 
 
-def _draw_card(c: Canvas, card: CardLayout, bleed: float) -> None:
+def _draw_card(c: Canvas, card: CardLayout, bleed) -> None:
     w, h = card.width, card.height
+    sides = bleed if isinstance(bleed, tuple) else (bleed, bleed, bleed, bleed)
+    bl, bb, br, bt = sides
     c.saveState()
     path = c.beginPath()
-    path.rect(-bleed, -bleed, w + 2 * bleed, h + 2 * bleed)
+    path.rect(-bl, -bb, w + bl + br, h + bb + bt)
     c.clipPath(path, stroke=0, fill=0)
     set_fill(c, card.background)
-    c.rect(-bleed, -bleed, w + 2 * bleed, h + 2 * bleed, stroke=0, fill=1)
+    c.rect(-bl, -bb, w + bl + br, h + bb + bt, stroke=0, fill=1)
     for box in card.boxes:
         if isinstance(box, FillBox):
-            left, bottom, right, top = (bleed if edge else 0 for edge in box.bleed)
+            left, bottom, right, top = (side if edge else 0 for side, edge in zip(sides, box.bleed))
             set_fill(c, box.colour)
             c.rect(box.x - left, box.y - bottom, box.w + left + right, box.h + bottom + top, stroke=0, fill=1)
         elif isinstance(box, TextBox):
