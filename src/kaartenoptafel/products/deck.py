@@ -55,19 +55,20 @@ class Faces:
         ``sides`` (left, bottom, right, top points, each at most the form's bleed): how far the back's colour
         runs past each cut here; None: the form's bleed all round.
         """
-        if lay is not None:
-            draw_card(self.c, lay, sides if sides is not None else self.bleed)
-        elif not has_card_backs(self.ctx, card.type):
-            if sides is None:
-                self.c.doForm(self.back_form(card.type))
-                return
+        if lay is None and has_card_backs(self.ctx, card.type):
+            return  # its back could not be laid out (already reported)
+        if sides is not None:  # clipped here, drawn alike everywhere: a back seen before is replayed, not redrawn
             w, h = self.ctx.spec.width * mm, self.ctx.spec.height * mm
             bl, bb, br, bt = sides
             self.c.saveState()
             path = self.c.beginPath()
             path.rect(-bl, -bb, w + bl + br, h + bb + bt)
             self.c.clipPath(path, stroke=0, fill=0)
+        if lay is not None:
+            draw_card(self.c, lay, self.bleed)
+        else:
             self.c.doForm(self.back_form(card.type))
+        if sides is not None:
             self.c.restoreState()
 
     def back(self, card: ResolvedCard) -> CardLayout | None:
