@@ -75,3 +75,39 @@ def test_letter_builds_the_guide_and_booklet_on_letter(repo, tmp_path):
     manifest = json.loads((out / "manifest.json").read_text())
     papers = {p["path"]: p["paper"] for p in manifest["products"]}
     assert papers["guide-letter.pdf"] == "Letter" and papers["guide-booklet.pdf"] == "Letter landscape"
+
+
+def _mark_columns(image, dpi: float, band_mm: tuple[float, float]) -> list[float]:
+    """x (mm) of the dark vertical marks in a horizontal band of the page (mm from the top)."""
+    k = dpi / 25.4
+    top, bottom = round(band_mm[0] * k), round(band_mm[1] * k)
+    columns = []
+    for x in range(image.width):
+        dark = sum(1 for y in range(top, bottom) if sum(image.getpixel((x, y))) < 450)
+        if dark >= (bottom - top) * 0.6:
+            columns.append(x / k)
+    groups: list[list[float]] = []
+    for x in columns:
+        if groups and x - groups[-1][-1] < 0.6:
+            groups[-1].append(x)
+        else:
+            groups.append([x])
+    return [sum(g) / len(g) for g in groups]
+
+
+def test_backs_cut_marks_follow_the_back_offset(repo, tmp_path):
+    from pdfcheck import render
+
+    dpi = 150
+    found = {}
+    for name, offset in (("still", (0.0, 0.0)), ("moved", (3.0, 0.0))):
+        build(BuildOptions(project=repo, out_dir=tmp_path / name, only=("deck",), back_offset=offset, quiet=True))
+        pdf = tmp_path / name / "default" / "deck-a4.pdf"
+        fronts = _mark_columns(render(pdf, 0, dpi), dpi, (6.0, 9.0))
+        backs = _mark_columns(render(pdf, 1, dpi), dpi, (6.0, 9.0))
+        found[name] = (fronts, backs)
+    assert found["still"][0] and found["still"][0] == found["moved"][0]  # the fronts do not move
+    still, moved = found["still"][1], found["moved"][1]
+    assert len(still) == len(moved) >= 2, (still, moved)
+    for a, b in zip(still, moved):
+        assert abs((b - a) - 3.0) < 0.3, (still, moved)  # every cut mark of the backs moved with them

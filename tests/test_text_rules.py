@@ -132,3 +132,15 @@ def test_guide_hyphenates_in_the_games_language(tmp_path, repo):
         word = head + tail
         if word.lower() in text(tmp_path / "english" / "guide-a4.pdf").replace("-\n", "").lower():
             assert len(word) >= 10 and (head, tail) in en.iterate(word) or head.istitle(), (head, tail)
+
+
+def test_the_guides_styles_hyphenate_in_the_games_language(repo):
+    from kaartenoptafel.products.guide import GEOMETRY, Styles
+
+    ctx = prepare(repo)
+    english = Styles(GEOMETRY["a4"], ctx.family, "#1f5f7a", "en").body.hyphenationLang
+    dutch = Styles(GEOMETRY["a4"], ctx.family, "#1f5f7a", "nl").body.hyphenationLang
+    en = pyphen.Pyphen(lang="en", left=3, right=3)
+    assert english("municipality") and set(english("municipality")) <= set(en.iterate("municipality"))
+    assert ("municipa", "lity") not in english("municipality")
+    assert dutch("gemeenteraad") and english("samen") == [] and dutch("samen") == []  # short words stay whole
