@@ -214,11 +214,11 @@ def check_all(ctx: Context) -> None:
 
 
 def _load_optional_products() -> None:
-    """Board, table card and guide live in their own modules; each registers itself when imported."""
+    """Board, table card, facilitator screen and guide live in their own modules; each registers itself when imported."""
     import importlib
 
     for module in ("kaartenoptafel.products.board", "kaartenoptafel.products.tablecard",
-                   "kaartenoptafel.products.guide"):
+                   "kaartenoptafel.products.screen", "kaartenoptafel.products.guide"):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as exc:

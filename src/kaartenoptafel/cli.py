@@ -179,7 +179,8 @@ def build(project, region, paper, duplex, back_offset, gutter, only, layout, out
     for manifest in manifests if not quiet else ():
         folder = Path(out_dir) / manifest["variant"]
         for p in manifest["products"]:
-            click.echo(f"{folder / p['path']}  ({p['kind']}, {p['pages']} pages, {p['paper']})")
+            unit = "screens" if p.get("media") == "text/html" else "pages"  # the facilitator screen is HTML
+            click.echo(f"{folder / p['path']}  ({p['kind']}, {p['pages']} {unit}, {p['paper']})")
         click.echo(f"{manifest['cards']} cards printed ({manifest['unique_cards']} different)")
 
 
