@@ -423,9 +423,94 @@ def test_afspraak_worksheet(a3):
     assert e["pages"] == 1 and size_mm(page.mediabox) == pytest.approx((210, 297), abs=0.1)
     text = pdf_text(folder / e["path"])
     for piece in ("Samenwerkingsafspraak", "Partner 1", "Partner 2", "Wie (organisatie)", "Brengt", "Haalt",
-                  "Contactpersoon", "Voor wie?", "Wanneer kijken we samen of het werkt?", "Afwegingstabel",
+                  "Contactpersoon", "Voor wie?", "wanneer kijken we samen of het werkt?", "Afwegingstabel",
                   "Past het?", "Voegt het iets toe?", "Is het haalbaar?", "ja", "twijfel", "nee"):
         assert piece in text, piece
+
+
+def drawn(path: Path, page: int = 0) -> tuple[list[tuple[float, float, float, float]], list[tuple[float, float]]]:
+    """The page's straight strokes (x0, y0, x1, y1, width) in mm and its squares' sides in mm, from its operators."""
+    import pikepdf
+
+    lines, squares = [], []
+    width, start = 1.0, None
+    with pikepdf.open(path) as pdf:
+        for operands, op in pikepdf.parse_content_stream(pdf.pages[page]):
+            op = str(op)
+            if op == "w":
+                width = float(operands[0])
+            elif op == "m":
+                start = tuple(float(v) for v in operands)
+            elif op == "l" and start is not None:
+                end = tuple(float(v) for v in operands)
+                lines.append((*(v * 25.4 / 72 for v in start + end), width))
+                start = end
+            elif op == "re":
+                w, h = (abs(float(v)) * 25.4 / 72 for v in operands[2:])
+                if abs(w - h) < 0.01:
+                    squares.append(w)
+    return lines, squares
+
+
+def writing_pitches(path: Path) -> list[float]:
+    """Distances (mm) between neighbouring writing lines (thin horizontal strokes) that share a column."""
+    lines, _ = drawn(path)
+    columns: dict[tuple, list[float]] = {}
+    for x0, y0, x1, y1, w in lines:
+        if abs(y0 - y1) < 0.01 and abs(x1 - x0) > 15 and w < 0.7:
+            columns.setdefault((round(x0, 1), round(x1, 1)), []).append(y0)
+    pitches = []
+    for ys in columns.values():
+        ys = sorted(set(round(y, 2) for y in ys))
+        pitches += [b - a for a, b in zip(ys, ys[1:])]
+    return pitches
+
+
+def test_afspraak_has_room_for_a_trio_the_balance_rule_and_pen_sized_lines_and_boxes(a3):
+    folder, manifest = a3
+    path = folder / entry(manifest, "worksheet-afspraak")["path"]
+    text = pdf_text(path)
+    for piece in ("Partner 1", "Partner 2", "Partner 3", "Balans", "minstens één", "krachtenanalyse", "Check-in"):
+        assert piece in text, piece
+    pitches = writing_pitches(path)
+    assert len(pitches) > 15
+    assert min(pitches) >= 8 - 0.01, sorted(pitches)[:3]
+    _, squares = drawn(path)
+    assert len(squares) == 3 + 3 * 3  # a balance tick per partner; ja, twijfel, nee per test
+    assert min(squares) >= 4
+
+
+def test_krachtenanalyse_prints_the_balance_rule_and_leaves_the_own_partner_rows_empty(proj, a3):
+    folder, manifest = a3
+    e = entry(manifest, "worksheet-krachtenanalyse")
+    path = folder / e["path"]
+    assert "minstens één" in pdf_text(path, 0)
+    last = e["pages"] - 1
+    words = subprocess.run(["pdftotext", "-bbox", "-f", str(last + 1), "-l", str(last + 1), str(path), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    boxes = [(float(m.group(2)), m.group(5)) for m in re.finditer(
+        r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]+)<', words)]
+    heading = next(y for y, w in boxes if w == "Eigen")
+    footer = max(y for y, _ in boxes)
+    below = [w for y, w in boxes if heading + 5 < y < footer - 1]
+    assert below == [], below  # nothing printed in the empty rows: no grey placeholder to write over
+
+
+def test_cards_to_write_on_have_lines_at_least_8_mm_apart(built):
+    """The cards to write on (agreement and route cards) in the print-shop deck: ruled lines, measured on the page."""
+    kit = load_project(REPO)
+    cards = [c for tid in ("afspraak", "stap") if tid in kit.types for c in kit.cards_of(tid)]
+    assert cards
+    path = built / "deck-printshop.pdf"
+    reader = PdfReader(str(path))
+    for card in cards:
+        first = card.fields["regels"][0]
+        page = next(i for i, p in enumerate(reader.pages) if first in (p.extract_text() or ""))
+        lines, squares = drawn(path, page)
+        ys = sorted({round(y0, 2) for x0, y0, x1, y1, w in lines if abs(y0 - y1) < 0.01 and abs(x1 - x0) > 20})
+        assert len(ys) == len(card.fields["regels"])
+        assert min(b - a for a, b in zip(ys, ys[1:])) >= 8, ys
+        assert len([q for q in squares if q >= 3]) == len(card.fields.get("toetsen", []))
 
 
 def test_krachtenanalyse_lists_every_partner(proj, a3):

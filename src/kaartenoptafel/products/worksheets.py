@@ -1,10 +1,11 @@
 """The worksheets that go with the board, on the home paper size (A4 or Letter).
 
-* **samenwerkingsafspraak**: one sheet for two partners to write down an agreement (who, for whom,
-  brings, gets, contact person, check-in date) and to weigh it with the three tests of an
-  afwegingstabel (fit, added value, feasibility);
+* **samenwerkingsafspraak**: one sheet for a pair (or a trio) of partners to write down an agreement (who,
+  brings, gets, contact person per partner; for whom, what, check-in date together), to tick the balance rule
+  per partner and to weigh it with the three tests of an afwegingstabel (fit, added value, feasibility);
 * **krachtenanalyse**: every partner's brengt and haalt from its role card in one table, grouped by
-  role group, with empty rows for the team's own partners; it runs over as many pages as it needs.
+  role group, with the balance rule printed above it and empty rows for the team's own partners; it runs
+  over as many pages as it needs.
 
 Texts come from ``board.worksheets`` in cards/board.yaml, sizes and colours from ``worksheets:`` in
 layouts/board.yaml, the partners from the role cards (``board.partners`` names their type and fields).
@@ -29,7 +30,8 @@ from kaartenoptafel.render.card import set_fill, set_stroke
 from kaartenoptafel.render.pdf import new_canvas
 from kaartenoptafel.resolve import ResolvedCard
 
-MIN_PITCH = 6.5  # mm: writing lines closer than this are too tight to write on
+MIN_PITCH = 8.0  # mm: writing lines closer than this are too tight to write on with a pen
+BOX = 5.0  # mm: tick boxes (at least 4 mm to tick with a pen)
 
 
 @dataclass(frozen=True)
@@ -142,13 +144,24 @@ class _Sheet:
 def write_afspraak(ctx, content, ss: SheetStyle, paper: str, out: Collector) -> bytes | None:
     key = ("worksheets", "afspraak")
     before = len(out.diagnostics)
-    content.mapping(*key, allowed=("title", "intro", "partners", "per_partner", "together", "tests", "sign"))
+    content.mapping(*key, allowed=("title", "intro", "partners", "per_partner", "balance", "together", "tests",
+                                   "sign"))
     title, intro, sign = (content.text(*key, k) for k in ("title", "intro", "sign"))
     partners = content.texts(*key, "partners", least=2)
+    if len(partners) > 3:
+        out.error(content.pos(*key, "partners"), f"'board.worksheets.afspraak.partners' has {len(partners)} "
+                                                 "partners; the sheet has room for 2 or 3 (a pair or a trio)")
+        partners = partners[:3]
+    balance = None
+    if content.optional(*key, "balance") is not None:
+        content.mapping(*key, "balance", allowed=("title", "rule", "check"))
+        balance = tuple(content.text(*key, "balance", k) for k in ("title", "rule", "check"))
     rows = _labelled_lines(content, key + ("per_partner",))
     together = _labelled_lines(content, key + ("together",))
-    content.mapping(*key, "tests", allowed=("title", "columns", "rows"))
+    content.mapping(*key, "tests", allowed=("title", "columns", "rows", "lines"))
     tests_title = content.text(*key, "tests", "title")
+    why_lines = content.number(*key, "tests", "lines", low=1, high=4) if content.optional(*key, "tests", "lines") \
+        is not None else 2
     columns = content.texts(*key, "tests", "columns", least=2)
     tests = []
     for i, _ in enumerate(content.items(*key, "tests", "rows")):
@@ -166,7 +179,7 @@ def write_afspraak(ctx, content, ss: SheetStyle, paper: str, out: Collector) -> 
     # measure everything at the preferred line pitch, then tighten the pitch if the page is too short
     label_w = s.width * 0.28
     col_w = (s.width - label_w) / len(partners)
-    check = 5 * mm
+    check = BOX * mm
     crit_w = s.width * 0.36
     tick_w = 16 * mm
     why_w = s.width - crit_w - tick_w * (len(columns) - 1)
@@ -177,20 +190,36 @@ def write_afspraak(ctx, content, ss: SheetStyle, paper: str, out: Collector) -> 
     head_h = sz["label"] * 1.9
     tests_head = s.lay(tests_title, sz["label"] * 1.25, s.width, ss.colour, bold=True)
     sign_fit = s.lay(sign, sz["label"], s.width, bold=True)
+    if balance is not None:
+        b_title, b_rule, b_check = balance
+        rule_fit = s.lay(f"**{b_title}.** {b_rule}", sz["body"], s.width - 6 * mm)
+        check_fit = s.lay(b_check, sz["label"], label_w - 3 * mm, bold=True)
+        balance_h = rule_fit.height + 4 * mm + max(check_fit.height, check) + 3 * mm + gap
+    else:
+        balance_h = 0.0
 
     def height(pitch: float) -> float:
-        h = intro_fit.height + gap * 2
+        h = intro_fit.height + gap * 2 + balance_h
         h += head_h + sum(max(f.height + 2 * mm, n * pitch) + gap for f, (_, n) in zip(row_labels, rows))
         h += sum(f.height + n * pitch + gap * 1.6 for f, (_, n) in zip(together_labels, together))
-        h += tests_head.height + gap + head_h + sum(max(f.height, 2 * pitch) + gap * 1.5 for f in test_fits)
+        h += tests_head.height + gap + head_h + sum(max(f.height, why_lines * pitch) + gap * 1.5 for f in test_fits)
         h += sign_fit.height + pitch + gap
         return h
 
     top = s.header(title, ctx.kit.game.title) - gap * 1.5
     room = top - ss.margin
     pitch = ss.pitch
-    while height(pitch) > room and pitch > MIN_PITCH * mm:
-        pitch -= 0.25 * mm
+    while height(pitch) > room and pitch > MIN_PITCH * mm + 0.01:
+        pitch = max(MIN_PITCH * mm, pitch - 0.25 * mm)
+    # still too long (a Letter page is 17.6 mm shorter than A4): take a writing line off the longest block,
+    # never leaving a block without one, rather than set the lines closer than a pen needs
+    while height(pitch) > room:
+        blocks = [(n, k, i) for k, group in enumerate((together, rows)) for i, (_, n) in enumerate(group) if n > 1]
+        if not blocks:
+            break
+        _, k, i = max(blocks)
+        group = (together, rows)[k]
+        group[i] = (group[i][0], group[i][1] - 1)
     if height(pitch) > room:
         out.error(content.pos(*key), f"the samenwerkingsafspraak does not fit on one {paper.upper()} page; "
                                      "use fewer writing lines or shorter texts")
@@ -213,6 +242,17 @@ def write_afspraak(ctx, content, ss: SheetStyle, paper: str, out: Collector) -> 
         for k in range(len(partners)):
             s.lines(s.left + label_w + k * col_w + 2 * mm, y, col_w - 4 * mm, n, block / n)
         y -= block + gap
+    if balance is not None:
+        # the balance rule in a tinted box, then a tick box per partner: "my brengt meets a haalt of the other"
+        box_h = rule_fit.height + 4 * mm
+        set_fill(c, tint)
+        c.roundRect(s.left, y - box_h, s.width, box_h, 1.5 * mm, stroke=0, fill=1)
+        s.draw(rule_fit, s.left + 3 * mm, y - 2 * mm)
+        y -= box_h + 3 * mm
+        s.draw(check_fit, s.left, y)
+        for k in range(len(partners)):
+            s.box(s.left + label_w + k * col_w + 2 * mm, y - check, check)
+        y -= max(check_fit.height, check) + gap
     y -= spare * 0.2
     # together
     for fitted, (_, n) in zip(together_labels, together):
@@ -230,11 +270,12 @@ def write_afspraak(ctx, content, ss: SheetStyle, paper: str, out: Collector) -> 
     c.drawString(s.left + crit_w + tick_w * (len(columns) - 1) + 2 * mm, y - head_h + sz["label"] * 0.6, columns[-1])
     y -= head_h
     for fitted in test_fits:
-        block = max(fitted.height, 2 * pitch)
+        block = max(fitted.height, why_lines * pitch)
         s.draw(fitted, s.left, y - 1.5 * mm)
         for k in range(len(columns) - 1):
             s.box(s.left + crit_w + (k + 0.5) * tick_w - check / 2, y - 1.5 * mm - check, check)
-        s.lines(s.left + crit_w + tick_w * (len(columns) - 1) + 2 * mm, y, why_w - 2 * mm, 2, block / 2)
+        s.lines(s.left + crit_w + tick_w * (len(columns) - 1) + 2 * mm, y, why_w - 2 * mm, why_lines,
+                block / why_lines)
         y -= block + gap * 0.5
         set_stroke(c, tint)
         c.setLineWidth(0.8)
@@ -269,14 +310,16 @@ class _Row:
     cells: list[list[Fitted]]  # each cell: paragraphs from the top down
     colour: Colour | None
     height: float
+    span: Fitted | None = None  # a heading across the table (above the empty rows), instead of cells
 
 
 def write_krachtenanalyse(ctx, content, ss: SheetStyle, paper: str, cards: list[ResolvedCard], board,
                           style, out: Collector) -> tuple[bytes, int] | None:
     key = ("worksheets", "krachtenanalyse")
     before = len(out.diagnostics)
-    content.mapping(*key, allowed=("title", "intro", "columns", "extra", "page"))
+    content.mapping(*key, allowed=("title", "intro", "rule", "columns", "extra", "page"))
     title, intro, extra, page_word = (content.text(*key, k) for k in ("title", "intro", "extra", "page"))
+    rule = content.text(*key, "rule") if content.optional(*key, "rule") is not None else None
     kit = ctx.kit
     ptype = board.partner_type
     fields = kit.types[ptype].fields if ptype in kit.types else {}
@@ -336,20 +379,26 @@ def write_krachtenanalyse(ctx, content, ss: SheetStyle, paper: str, cards: list[
                 cells.append([s.lay(str(value), sz["body"], inner)])
         height = max([sum(f.height for f in cell) for cell in cells] + [0]) + 2 * pad
         rows.append(_Row(cells, colour, max(height, ss.min_row)))
-    for _ in range(ss.extra_rows):
-        first = s.lay(extra, sz["body"], widths[0] - 2 * pad - bar, s.muted)
-        rows.append(_Row([[first]] + [[]] * (len(columns) - 1), None, max(ss.min_row, first.height + 2 * pad)))
+    if ss.extra_rows:
+        # the empty rows get a heading of their own: the writing cells stay empty (no grey placeholder text)
+        span = s.lay(extra, sz["label"], s.width - 2 * pad, bold=True)
+        rows.append(_Row([[] for _ in columns], None, span.height + 2 * pad, span))
+        rows += [_Row([[] for _ in columns], None, ss.min_row) for _ in range(ss.extra_rows)]
     heads = [s.lay(label, sz["label"], w - 2 * pad, ss.colour, bold=True) for (label, _), w in zip(columns, widths)]
     head_h = max(f.height for f in heads) + 2 * pad
     intro_fit = s.lay(intro, sz["intro"], s.width)
+    rule_fit = s.lay(rule, sz["body"], s.width - 6 * mm) if rule else None
+    rule_h = rule_fit.height + 4 * mm + sz["label"] * 0.8 if rule_fit else 0.0
 
     # paginate: the title band and the table head on every page, the intro on the first
     pages: list[list[_Row]] = [[]]
     top0 = s.H - ss.margin - ss.header - sz["label"] * 0.9
     bottom = ss.margin + sz["small"] * 1.2
-    y = top0 - intro_fit.height - sz["label"] - head_h
-    for row in rows:
-        if y - row.height < bottom and pages[-1]:
+    y = top0 - intro_fit.height - sz["label"] - rule_h - head_h
+    for i, row in enumerate(rows):
+        # the heading of the empty rows stays on one page with them (they are the last rows)
+        need = sum(r.height for r in rows[i:]) if row.span is not None else row.height
+        if y - need < bottom and pages[-1]:
             pages.append([])
             y = top0 - head_h
         if y - row.height < bottom:
@@ -362,6 +411,12 @@ def write_krachtenanalyse(ctx, content, ss: SheetStyle, paper: str, cards: list[
         y = s.header(title, kit.game.title) - sz["label"] * 0.9
         if n == 0:
             y = s.draw(intro_fit, s.left, y) - sz["label"]
+            if rule_fit is not None:  # the balance rule, in a tinted box as on the agreement worksheet
+                box_h = rule_fit.height + 4 * mm
+                set_fill(c, tint)
+                c.roundRect(s.left, y - box_h, s.width, box_h, 1.5 * mm, stroke=0, fill=1)
+                s.draw(rule_fit, s.left + 3 * mm, y - 2 * mm)
+                y -= rule_h
         set_fill(c, tint)
         c.rect(s.left, y - head_h, s.width, head_h, stroke=0, fill=1)
         x = s.left
@@ -370,6 +425,13 @@ def write_krachtenanalyse(ctx, content, ss: SheetStyle, paper: str, cards: list[
             x += w
         y -= head_h
         for row in page_rows:
+            if row.span is not None:
+                s.draw(row.span, s.left + pad, y - pad)
+                y -= row.height
+                set_stroke(c, tint)
+                c.setLineWidth(0.8)
+                c.line(s.left, y, s.right, y)
+                continue
             if row.colour is not None:
                 set_fill(c, row.colour)
                 c.rect(s.left, y - row.height, bar, row.height, stroke=0, fill=1)
@@ -383,13 +445,23 @@ def write_krachtenanalyse(ctx, content, ss: SheetStyle, paper: str, cards: list[
             set_stroke(c, tint)
             c.setLineWidth(0.8)
             c.line(s.left, y, s.right, y)
-        # column rules
+        # column rules, from the table head down, except across a heading row
         set_stroke(c, tint)
         c.setLineWidth(0.8)
+        start = y + sum(r.height for r in page_rows) + head_h
+        top, runs = start - head_h, []
+        for row in page_rows:
+            if row.span is not None:
+                runs.append((start, top))
+                start = top - row.height
+            top -= row.height
+        runs.append((start, top))
         x = s.left
         for w in widths[:-1]:
             x += w
-            c.line(x, y, x, y + sum(r.height for r in page_rows) + head_h)
+            for upper, lower in runs:
+                if upper - lower > 0.01:
+                    c.line(x, lower, x, upper)
         s.footer(f"{title} · {page_word} {n + 1}/{len(pages)}")
         c.showPage()
     c.save()
