@@ -298,42 +298,88 @@ def test_timing_table_adds_up_to_the_duration(out, kit, guide, labels):
 
 
 def test_materials_checklist_equals_what_the_build_made(out, manifest, kit, guide, labels):
-    """Every number of the checklist, read from the PDF, against manifest.json."""
+    """Every number of the checklist, read from the PDF, against manifest.json and the types' ``per``.
+
+    A per-session type (``per: session``) is counted once ('–' per table); everything else per table."""
     materials = next(page for level, title, page in outline(out / "guide-a4.pdf")
                      if title == labels["guide_materials"])
-    lines = page_texts(out / "guide-a4.pdf")[materials].splitlines()
+    texts = page_texts(out / "guide-a4.pdf")
+    lines = (texts[materials] + "\n" + texts[materials + 1]).splitlines()  # the list may run onto the next page
     tables = kit.game.tables
 
-    def numbers_of(start: int) -> tuple[int, int]:
+    def numbers_of(start: int):
         for line in reversed(lines[: start + 1]):
-            m = re.search(r"\s(\d+)\s+(\d+)\s*$", line)
+            m = re.search(r"\s(–|\d+)\s+(\d+)\s*$", line) or re.search(r"\s(–)\s*$", line)
             if m:
-                return int(m.group(1)), int(m.group(2))
+                per = None if m.group(1) == "–" else int(m.group(1))
+                total = int(m.group(2)) if m.lastindex and m.lastindex > 1 else None
+                return per, total
         raise AssertionError(f"no numbers above line {start}")
 
-    def row(pattern: str) -> tuple[int, int]:
+    def row(pattern: str):
         for i, line in enumerate(lines):
             if re.search(pattern, line):
                 return numbers_of(i)
         raise AssertionError(f"no line matches {pattern!r}")
 
     per_type = manifest["cards_per_type"]
+    once = {t for t, ct in kit.types.items() if ct.per == "session"}
+    assert once, "the default kit prints the role deck once per session"
+    table_cards = sum(n for t, n in per_type.items() if t not in once)
+    once_cards = sum(n for t, n in per_type.items() if t in once)
     for tid, n in per_type.items():
-        if n:
-            assert row(rf"^\s*{re.escape(kit.types[tid].plural)}\s+\d") == (n, n * tables)
-    assert row(rf"{re.escape(labels['guide_materials_cards'])}\s+\d") == (manifest["cards"],
-                                                                          manifest["cards"] * tables)
-    others = [p for p in manifest["products"] if not p["kind"].startswith("guide")]
-    assert {"deck-home", "deck-printshop"} <= {p["kind"] for p in others}
-    for p in others:
-        if p["kind"] == "deck-printshop":
-            per_table = manifest["cards"]  # a front and a back page per card
-            assert p["pages"] == 2 * per_table
-        elif p.get("duplex") in ("long", "short"):
-            per_table = (p["pages"] + 1) // 2
+        if not n:
+            continue
+        name = re.escape(kit.types[tid].plural)
+        if tid in once:
+            assert row(rf"^\s*{name}:") == (None, n), tid
         else:
-            per_table = p["pages"] * guide.copies.get(p["kind"], 1)
-        assert row(rf"^\s*{re.escape(p['path'])}\s*$") == (per_table, per_table * tables), p["path"]
+            assert row(rf"^\s*{name}\s+\d") == (n, n * tables), tid
+    assert row(rf"{re.escape(labels['guide_materials_cards'])}\s+\d") == (table_cards,
+                                                                          table_cards * tables + once_cards)
+    assert table_cards * tables + once_cards < manifest["cards"] * tables  # less to print than a deck per table
+    others = [p for p in manifest["products"] if not p["kind"].startswith("guide")]
+    kinds = {p["kind"] for p in others}
+    assert {"deck-home", "deck-printshop", "table-card", "facilitator-screen", "worksheet-afspraak"} <= kinds
+    for p in others:
+        file_row = rf"^\s*{re.escape(p['path'])}\s*$"
+        if p["kind"] == "deck-printshop":
+            assert p["pages"] == 2 * manifest["cards"]  # a front and a back page per card
+            assert row(file_row) == (table_cards, table_cards * tables + once_cards)
+        elif p["kind"] == "deck-home":
+            continue  # checked against the sheets of each type in its own test
+        elif p["kind"] == "facilitator-screen":
+            assert row(file_row) == (None, None)  # not printed: opened on the facilitator's laptop
+        else:
+            sheets = (p["pages"] + 1) // 2 if p.get("duplex") in ("long", "short") else p["pages"]
+            n = guide.copies.get(p["kind"], 1)
+            n = kit.game.players_max // 2 if n == "pairs" else n
+            assert row(file_row) == (sheets * n, sheets * n * tables), p["path"]
+    assert guide.copies.get("worksheet-afspraak") == "pairs"  # one agreement sheet per pair of players
+    assert row(r"^\s*worksheet-afspraak-a4\.pdf\s*$")[0] == kit.game.players_max // 2
+
+
+def test_print_plan_names_the_deck_sheets_to_print_once_and_per_table(out, manifest, kit, labels):
+    """The home deck: the sheets of per-session types once, the others per table; the sheet numbers are the
+    ones the deck's own captions give each type."""
+    deck = next(p for p in manifest["products"] if p["kind"] == "deck-home")
+    captions = [page.extract_text() or "" for page in PdfReader(str(out / deck["path"])).pages]
+    once = [t for t, ct in kit.types.items() if ct.per == "session" and manifest["cards_per_type"].get(t)]
+    found = {}
+    for i, text in enumerate(captions[::2] if deck.get("duplex") in ("long", "short") else captions, start=1):
+        for tid in kit.types:
+            if f"· {kit.types[tid].plural} ·" in text or f"· {kit.types[tid].plural}" in text.splitlines()[-1:]:
+                found.setdefault(tid, []).append(i)
+    if not found:
+        pytest.skip("the deck's sheet captions do not name their type yet")
+    materials = next(page for level, title, page in outline(out / "guide-a4.pdf")
+                     if title == labels["guide_materials"])
+    text = re.sub(r"\s+", " ", page_texts(out / "guide-a4.pdf")[materials])
+    spans = []
+    for tid in once:
+        sheets = found[tid]
+        spans.append(str(sheets[0]) if sheets[0] == sheets[-1] else f"{sheets[0]}–{sheets[-1]}")
+    assert ", ".join(spans) in text
 
 
 def test_debrief_lists_every_question_card(out, kit, labels):

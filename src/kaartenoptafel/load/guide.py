@@ -43,7 +43,7 @@ class Guide:
     debrief: tuple[str, ...] = ()
     questions: dict[str, str] = field(default_factory=lambda: dict(QUESTION_DEFAULTS))
     partners: dict[str, str] = field(default_factory=lambda: dict(PARTNER_DEFAULTS))
-    copies: dict[str, int] = field(default_factory=dict)  # product kind -> copies per table (default 1)
+    copies: dict[str, int | str] = field(default_factory=dict)  # kind -> copies per table (a number or 'pairs')
 
     @property
     def minutes(self) -> int:
@@ -121,12 +121,14 @@ def parse_guide(section: Section, game: Game, types: dict[str, CardType], out: C
         return _items(out, doc, base + (key,), data.get(key), f"'{key}'")
 
     rounds = _rounds(out, doc, base + ("rounds",), data.get("rounds"))
-    copies: dict[str, int] = {}
+    copies: dict[str, int | str] = {}
     raw_copies = data.get("copies")
     if raw_copies is not None and expect(out, raw_copies, dict, doc.pos(*base, "copies"), "'copies'"):
         for kind, n in raw_copies.items():
             where = doc.pos(*base, "copies", kind)
-            if expect(out, n, int, where, f"copies of '{kind}'"):
+            if n == "pairs":  # one per pair of players at the largest table (a trio shares one)
+                copies[str(kind)] = "pairs"
+            elif expect(out, n, int, where, f"copies of '{kind}' (a number, or 'pairs')"):
                 if n < 1:
                     out.error(where, f"copies of '{kind}' must be at least 1 (per table), not {n}")
                 else:

@@ -39,7 +39,8 @@ from kaartenoptafel.load.yamlfile import Doc, read_yaml
 
 MAX_CARDS = 20_000  # a safety limit; the benchmark's largest deck is 10,000
 GAME_KEYS = ("title", "subtitle", "language", "players_per_table", "tables", "duration", "variables", "groups")
-TYPE_KEYS = ("name", "plural", "title_field", "fields", "back")
+TYPE_KEYS = ("name", "plural", "title_field", "fields", "back", "per")
+PER = ("table", "session")  # print a set of this type for every table, or one set for the whole session
 FIELD_KEYS = ("kind", "label", "required", "max", "min", "max_items", "choices", "to", "detail")
 SECTION_KEYS = ("cards", "guide", "board", "labels", "table_card")  # top-level keys of other files in cards/
 
@@ -319,6 +320,11 @@ def parse_types(doc: Doc, game: Game | None, out: Collector) -> dict[str, CardTy
                 back_text = _text(back["text"], back_text)
         else:
             out.error(doc.pos(*where, "back"), "'back' must be a mapping such as {text: Rol}")
+        per = spec.get("per", "table")
+        if per not in PER:
+            out.error(doc.pos(*where, "per"), f"type '{tid}': 'per' must be 'table' (a set for every table) or "
+                                              f"'session' (one set for the whole session), not {describe(per)}")
+            per = "table"
         name = _text(spec.get("name"), str(tid))
         types[str(tid)] = CardType(
             id=str(tid),
@@ -328,6 +334,7 @@ def parse_types(doc: Doc, game: Game | None, out: Collector) -> dict[str, CardTy
             fields=fields,
             back_text=back_text,
             pos=doc.pos(*where),
+            per=per,
         )
     check_ref_specs(types, out)
     return types

@@ -40,6 +40,7 @@ class CardType:
     fields: dict[str, FieldSpec]
     back_text: str
     pos: Pos | None = None
+    per: str = "table"  # 'session': one set serves the whole session (the guide's print plan counts it once)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame,
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from kaartenoptafel import __version__
-from kaartenoptafel.build import Job, Product, Progress, PRODUCTS, register_product
+from kaartenoptafel.build import Job, Product, register_product
 from kaartenoptafel.errors import Collector
 from kaartenoptafel.impose.booklet import padded, write_booklet
 from kaartenoptafel.impose.grid import PAPER
@@ -32,6 +31,7 @@ from kaartenoptafel.layout.text import hyphenation_language, hyphenator, to_mark
 from kaartenoptafel.load.checks import fill, variables_in
 from kaartenoptafel.load.guide import Guide, parse_guide
 from kaartenoptafel.products.labels import label
+from kaartenoptafel.products.printplan import Material, materials, other_products
 from kaartenoptafel.render.card import draw_card
 from kaartenoptafel.render.fonts import FontFamily
 from kaartenoptafel.render.pdf import new_canvas
@@ -104,65 +104,7 @@ def _paper(job: Job) -> str:
 # -- what the build produced --------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Material:
-    """One line of the checklist: what, which file, how many per table and for all tables."""
-
-    what: str
-    file: str
-    per_table: int
-    total: int
-    strong: bool = False  # the all-cards line, set apart in the table
-
-
-def other_products(job: Job) -> list[Product]:
-    """The products of this build other than the guide; those not built in this run are built in a scratch
-    folder and thrown away, so the numbers are always those the current content gives."""
-    found = [p for p in job.products if not p.kind.startswith("guide")]
-    ran = set(job.options.only) if job.options.only else set(PRODUCTS)
-    for name, fn in PRODUCTS.items():
-        if name == "guide" or name in ran:
-            continue
-        with tempfile.TemporaryDirectory(prefix="kot-guide-") as scratch:
-            trial = Job(job.ctx, job.cards, job.printed, Path(scratch), job.options, job.out, Progress(1, True))
-            fn(trial)
-            found.extend(trial.products)
-    return found
-
-
-def sheets(product: Product) -> int:
-    """Sheets of paper a product takes: double-sided products print two pages per sheet."""
-    if product.extra.get("duplex") in ("long", "short"):
-        return (product.pages + 1) // 2
-    return product.pages
-
-
-def materials(job: Job, guide: Guide, products: list[Product]) -> list[Material]:
-    kit = job.ctx.kit
-    tables = kit.game.tables
-    rows = []
-    for tid, ctype in kit.types.items():
-        n = sum(1 for c in job.printed if c.type == tid)
-        if n:
-            rows.append(Material(ctype.plural, "", n, n * tables))
-    rows.append(Material(label(kit, "guide_materials_cards"), "", len(job.printed), len(job.printed) * tables, True))
-    labels = _labels(kit)
-    order = [k[len("guide_material_"):] for k in labels if k.startswith("guide_material_")]
-    products = sorted(products, key=lambda p: order.index(p.kind) if p.kind in order else len(order))
-    for p in products:
-        copies = guide.copies.get(p.kind, 1)
-        if p.kind == "deck-printshop":
-            per = p.pages // 2  # front and back of every card
-        else:
-            per = sheets(p) * copies
-        key = f"guide_material_{p.kind}" if f"guide_material_{p.kind}" in labels else "guide_material_other"
-        duplex = p.extra.get("duplex")
-        sides = (label(kit, "guide_single_sided") if duplex not in ("long", "short")
-                 else label(kit, "guide_double_sided", flip=label(kit, f"calibrate_flip_{duplex}")))
-        extra = {k: v for k, v in p.extra.items() if isinstance(v, (str, int, float))}
-        what = label(kit, key, **extra, paper=p.paper, sides=sides, pages=p.pages, copies=copies, file=p.path)
-        rows.append(Material(what, p.path, per, per * tables))
-    return rows
+# the checklist's lines (Material) and what the build made: see kaartenoptafel.products.printplan
 
 
 def _labels(kit) -> dict:
@@ -525,8 +467,8 @@ class Story:
             data.append([
                 CheckBox(box, self.st.accent) if not bold else "",
                 what,
-                Paragraph(str(r.per_table), st.cell_num_bold if bold else st.cell_num),
-                Paragraph(str(r.total), st.cell_num_bold if bold else st.cell_num),
+                Paragraph("–" if r.per_table is None else str(r.per_table), st.cell_num_bold if bold else st.cell_num),
+                Paragraph("" if r.total is None else str(r.total), st.cell_num_bold if bold else st.cell_num),
             ])
         first = box + self.geo.size
         number = self.geo.size * 6
