@@ -220,7 +220,7 @@ DUTCH_WORDS = {"de", "het", "een", "en", "niet", "voor", "naar", "wij", "jullie"
 
 
 # Label words that are the same in both languages.
-SHARED = {"Partner", "Ring", "in mm", "print", "kot build --back-offset DX", "min", "Start"}  # the same word in both
+SHARED = {"Partner", "Ring", "in mm", "print", "kot build --back-offset DX", "min", "Start", "Check-in"}  # the same word in both
 
 
 def _fragments(text: str) -> set[str]:
