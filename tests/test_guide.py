@@ -456,3 +456,14 @@ def test_a_kit_without_guide_text_builds_no_guide(tmp_path, repo):
         path.unlink()
     manifest = build(BuildOptions(project=tmp_path, out_dir=tmp_path / "o", only=("guide",), quiet=True))
     assert manifest["products"] == []
+
+
+def test_a_wrong_per_in_types_is_located(project: Path):
+    path = project / "cards" / "types.yaml"
+    text = path.read_text("utf-8")
+    assert "    per: session" in text
+    line = text[: text.index("    per: session")].count("\n") + 1
+    path.write_text(text.replace("    per: session", "    per: sessie", 1), "utf-8")
+    result = kot("validate", "--project", str(project))
+    assert result.returncode == 1
+    assert f"cards/types.yaml:{line}:10: error: type 'rol': 'per' must be 'table'" in result.stderr, result.stderr
