@@ -130,6 +130,8 @@ def test_guide_hyphenates_in_the_games_language(tmp_path, repo):
             continue
         head, tail = m.group(1), nxt.group(1)
         word = head + tail
+        if f"{head}-{tail}".lower() in " ".join(lines).lower():
+            continue  # a compound's own hyphen (double-sided) that happens to end a line, not a break
         if word.lower() in text(tmp_path / "english" / "guide-a4.pdf").replace("-\n", "").lower():
             assert len(word) >= 10 and (head, tail) in en.iterate(word) or head.istitle(), (head, tail)
 
