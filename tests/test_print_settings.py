@@ -12,7 +12,8 @@ from kaartenoptafel.build import BuildOptions, build
 from pdfcheck import size_mm, text_sizes
 
 CAPTION = 6.5  # pt: the sheet captions in the margins of the home decks ("vel 1 van 9 · voorkant ...")
-HOME = {"deck-home", "board-tiles", "worksheet-afspraak", "worksheet-krachtenanalyse", "guide-a4", "guide-booklet"}
+HOME = {"deck-home", "board-tiles", "worksheet-afspraak", "worksheet-krachtenanalyse", "guide-a4", "guide-booklet",
+        "table-card"}
 
 
 def test_no_text_below_7_pt_except_sheet_captions(built):

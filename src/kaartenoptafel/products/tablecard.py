@@ -190,8 +190,11 @@ def render_table_card(job: Job, card: TableCard, paper: str) -> tuple[bytes, int
     title = f"{kit.game.title} · {band}"
     footer = label(kit, "table_card_footer", card=band)
 
+    known = {"pages": 0}  # the page count of the pass before: two pages print double-sided
+
     def make(filename, pagesize, **_ignored):
-        return new_canvas(filename, pagesize, ctx.family, title, "table card")
+        return new_canvas(filename, pagesize, ctx.family, title, "table card",
+                          "long" if known["pages"] > 1 else "none")
 
     for body in SIZES:
         for front_back in (True, False):  # rounds on the front, the rest on the back, when that fits
@@ -201,6 +204,7 @@ def render_table_card(job: Job, card: TableCard, paper: str) -> tuple[bytes, int
                 buffer = io.BytesIO()
                 doc = _Doc(buffer, size, ctx.family, title, band, kit.game.title, footer, accent, lang=kit.game.language)
                 doc.total = total
+                known["pages"] = total
                 story = _Story(job, card, body, accent, size[0] - 2 * doc.margin)
                 flow = story.rounds() + ([PageBreak()] if front_back else [Spacer(1, body)]) + story.back()
                 try:
