@@ -13,7 +13,8 @@ from kaartenoptafel.load.checks import check_keys, expect, filled_length, walk_s
 from kaartenoptafel.load.model import CardType, Game, Section
 
 GUIDE_KEYS = ("intro", "goal", "audience", "preparation", "rounds", "tips", "debrief", "questions", "partners",
-              "copies")
+              "copies", "example")
+EXAMPLE_KEYS = ("title", "text", "steps")
 ROUND_KEYS = ("title", "minutes", "goal", "say", "steps")
 # Which cards the debrief and the region page read, and which of their fields (overridable under guide:).
 QUESTION_DEFAULTS = {"type": "vraag", "title": "titel", "question": "vraag", "follow_up": "doorvraag"}
@@ -31,6 +32,15 @@ class Round:
 
 
 @dataclass(frozen=True)
+class Example:
+    """A worked example after the round scripts, so a new facilitator sees one whole route played."""
+
+    title: str
+    text: tuple[str, ...] = ()  # paragraphs
+    steps: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Guide:
     """Texts still hold ``{variables}``; the guide product fills them in."""
 
@@ -44,6 +54,7 @@ class Guide:
     questions: dict[str, str] = field(default_factory=lambda: dict(QUESTION_DEFAULTS))
     partners: dict[str, str] = field(default_factory=lambda: dict(PARTNER_DEFAULTS))
     copies: dict[str, int | str] = field(default_factory=dict)  # kind -> copies per table (a number or 'pairs')
+    example: Example | None = None  # a worked example: one resident, the four steps, one agreement
 
     @property
     def minutes(self) -> int:
@@ -138,7 +149,7 @@ def parse_guide(section: Section, game: Game, types: dict[str, CardType], out: C
         rounds=rounds, tips=items("tips"), debrief=text("debrief"),
         questions=_mapping(out, doc, base + ("questions",), data.get("questions"), QUESTION_DEFAULTS, types),
         partners=_mapping(out, doc, base + ("partners",), data.get("partners"), PARTNER_DEFAULTS, types),
-        copies=copies,
+        copies=copies, example=_example(out, doc, base + ("example",), data.get("example")),
     )
     if rounds and all(r.minutes > 0 for r in rounds) and guide.minutes != game.duration:
         listing = " + ".join(str(r.minutes) for r in rounds)
@@ -148,6 +159,22 @@ def parse_guide(section: Section, game: Game, types: dict[str, CardType], out: C
                   f"({'remove' if guide.minutes > game.duration else 'add'} "
                   f"{abs(guide.minutes - game.duration)})")
     return guide
+
+
+def _example(out: Collector, doc, key: tuple, value) -> Example | None:
+    if value is None:
+        return None
+    if not expect(out, value, dict, doc.pos(*key), "'example'"):
+        return None
+    check_keys(out, value, EXAMPLE_KEYS, lambda k: doc.key_pos(*key, k), "'example'")
+    title = value.get("title")
+    if not title:
+        out.error(doc.pos(*key), "'example' needs a 'title'")
+        return None
+    if not expect(out, title, str, doc.pos(*key, "title"), "the title of the example"):
+        return None
+    return Example(title=str(title), text=_paragraphs(out, value.get("text"), doc.pos(*key, "text"), "'example.text'"),
+                   steps=_items(out, doc, key + ("steps",), value.get("steps"), "'example.steps'"))
 
 
 def _rounds(out: Collector, doc, key: tuple, value) -> tuple[Round, ...]:

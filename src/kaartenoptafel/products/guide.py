@@ -30,6 +30,7 @@ from kaartenoptafel.layout.card import CardLayout, layout_card
 from kaartenoptafel.layout.text import hyphenation_language, hyphenator, to_markup
 from kaartenoptafel.load.checks import fill, variables_in
 from kaartenoptafel.load.guide import Guide, parse_guide
+from kaartenoptafel.products import guide_rules
 from kaartenoptafel.products.labels import label
 from kaartenoptafel.products.printplan import Material, materials, other_products
 from kaartenoptafel.render.card import draw_card
@@ -399,7 +400,9 @@ class Story:
         self.materials()
         self.preparation()
         self.schedule()
+        guide_rules.rules(self)
         self.rounds()
+        guide_rules.example(self)
         self.tips()
         self.debrief()
         self.region()
