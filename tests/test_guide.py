@@ -274,7 +274,10 @@ def test_outline_lists_every_chapter_and_round(out, kit, guide, labels):
     chapters = [title for level, title, _ in entries if level == 0]
     expected = [labels[k] for k in ("guide_contents", "guide_about", "guide_materials")]
     expected += [labels["guide_preparation"]] if guide.preparation else []
-    expected += [labels["guide_schedule"], labels["guide_rounds"]]
+    expected += [labels["guide_schedule"]]
+    expected += [labels["guide_rules"]] if "table_card" in kit.sections else []  # the table card's rules
+    expected += [labels["guide_rounds"]]
+    expected += [fill(guide.example.title, kit)] if guide.example else []  # the worked example
     expected += [labels["guide_tips"]] if guide.tips else []
     expected += [labels["guide_debrief"]]
     expected += [fill(labels["guide_region"], kit)] if "regio" in kit.game.variables else []
