@@ -83,10 +83,12 @@ def test_each_debrief_part_has_question_cards_and_no_event_lasts_only_a_round(re
 def test_the_printed_guide_has_the_rules_the_example_and_the_source_of_its_figure(built):
     kit, guide, card = parts(None)
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() or "" for p in PdfReader(str(built / "guide-a4.pdf")).pages))
-    text = text.replace("\u00ad", "").replace("- ", "")  # the guide hyphenates long words
+    quotes = str.maketrans("\u2018\u2019\u201a\u201c\u201d\u201e", "'''\"\"\"")  # typography curls the quotes
+    text = text.replace("\u00ad", "").replace("- ", "").translate(quotes)  # the guide hyphenates long words
 
     def plain(s):
-        return re.sub(r"\s+", " ", fill(s, kit.game.variables).replace("**", "")).strip().replace("- ", "")
+        s = re.sub(r"\s+", " ", fill(s, kit.game.variables).replace("**", "")).strip()
+        return s.replace("- ", "").translate(quotes)
 
     for rule in card.rules + card.success:
         assert plain(rule)[:60] in text, rule
