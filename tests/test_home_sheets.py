@@ -133,3 +133,42 @@ def test_cut_marks_at_every_cut_line_and_clear_of_the_caption(a4):
     assert band.getextrema()[0] > 60  # the caption is grey; a mark through it would be black
     # the caption is there, with the sheet's type in it
     assert band.getextrema()[0] < 200
+
+
+def test_tokens_print_on_their_own_sheets_and_pages_at_their_own_size(repo, a4, tmp_path):
+    """The round 25 mm fiches: their own home sheets (many per sheet, a circle on each cut), their own
+    page size and boxes in the print-shop file, and the manifest says how many of each size there are."""
+    from pypdf import PdfReader
+
+    from pdfcheck import box_mm, size_mm
+
+    entry, pdf = a4
+    sizes = {tuple(s["size_mm"]): s for s in entry["sizes"]}
+    token = sizes[(25.0, 25.0)]
+    assert token["shape"] == "round" and token["types"] == ["fiche"] and token["per_sheet"] >= 60
+    assert token["copies"] >= 20 and sizes[(63.0, 88.0)]["per_sheet"] == 9
+    reader = PdfReader(str(pdf))
+    last_front = len(reader.pages) - 2  # the fiches come last (types.yaml order)
+    image = render(pdf, last_front, 300)
+    assert "Fiches" in (reader.pages[last_front].extract_text() or "")
+    from kaartenoptafel.build import prepare
+    from kaartenoptafel.impose.grid import make_grid
+
+    grid = make_grid("a4", 25, 25)
+    x, y = (v / 72 * 25.4 for v in grid.origin(0, 0))
+    def px(xm, ym):
+        return image.getpixel((round(xm / 25.4 * 300), round((297 - ym) / 25.4 * 300)))
+
+    inside = px(x + 12.5, y + 12.5 - 6)  # the token's colour, below its name
+    ring = [px(x + 12.5, y + 25 - d / 20) for d in range(0, 8)]  # across the circle at the top
+    assert any(not _near(p, inside, 25) for p in ring)  # the cut guide shows on the colour
+    shop = PdfReader(str(pdf.parent / "deck-printshop.pdf"))
+    kit = prepare(repo).kit
+    tokens = sum(c.count for c in kit.cards if c.type == "fiche")
+    token_pages = [p for p in shop.pages if abs(size_mm(p.trimbox)[0] - 25) < 0.05]
+    assert len(token_pages) == 2 * tokens
+    for page in token_pages:
+        assert size_mm(page.trimbox) == pytest.approx((25, 25), abs=0.05)
+        assert size_mm(page.bleedbox) == pytest.approx((31, 31), abs=0.05)
+        t, b = box_mm(page.trimbox), box_mm(page.bleedbox)
+        assert b[0] < t[0] and b[2] > t[2]

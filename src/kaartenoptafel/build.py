@@ -139,10 +139,11 @@ def check_paper(ctx: Context, paper: str) -> None:
     if not ctx.kit.cards:  # a deck of no pages is a PDF that viewers refuse to open
         raise ContentError([Diagnostic(Pos("cards"), "there are no cards to print: add a file to cards/ with "
                                                      "'cards:' and a list of cards")])
-    try:
-        make_grid(paper, ctx.spec.width, ctx.spec.height)
-    except ValueError as exc:
-        raise ContentError([Diagnostic(ctx.spec.size_pos, f"{exc}; choose a smaller card size for home printing")]) from None
+    for spec in [ctx.spec] + [ctx.spec_of(c.type) for c in {c.type: c for c in ctx.kit.cards}.values()]:
+        try:  # the card size, and the own size of every type that has cards (a token, a table card)
+            make_grid(paper, spec.width, spec.height)
+        except ValueError as exc:
+            raise ContentError([Diagnostic(spec.size_pos, f"{exc}; choose a smaller card size for home printing")]) from None
 
 
 def _check_layout_fields(kit: Kit, spec, out: Collector) -> None:
@@ -161,7 +162,7 @@ def _check_layout_fields(kit: Kit, spec, out: Collector) -> None:
 
 
 def _deck(job: Job) -> None:
-    from kaartenoptafel.products.deck import home_sheet_facts, write_home_deck, write_printshop_deck
+    from kaartenoptafel.products.deck import component_sizes, home_sheet_facts, write_home_deck, write_printshop_deck
 
     opts = job.options
     home = job.stage / f"deck-{opts.paper}.pdf"
@@ -173,7 +174,8 @@ def _deck(job: Job) -> None:
     job.progress.advance(1, "deck (home)")
     shop = job.stage / "deck-printshop.pdf"
     result = write_printshop_deck(job.ctx, job.printed, str(shop), job.out)
-    job.products.append(Product("deck-printshop", shop.name, result.pages, result.paper))
+    job.products.append(Product("deck-printshop", shop.name, result.pages, result.paper,
+                                {"sizes": component_sizes(job.ctx)}))
     job.progress.advance(1, "deck (print shop)")
 
 

@@ -15,6 +15,7 @@ from kaartenoptafel.layout.text import Item, Overflow, fit
 from kaartenoptafel.load.model import CardType
 from kaartenoptafel.resolve import ResolvedCard
 
+SMALL_PART = 40  # mm: a component smaller than this (a token) gets a plain back: colour and its back text
 LOGO = 0.2  # the logo's side, as a part of the card's width: one size on every back, so the PDF stores it once
 
 
@@ -33,19 +34,20 @@ def _fit_or_fail(text: str, style, width: float, height: float, look, pos, what:
 
 
 def layout_back(ctx: Context, ctype: CardType) -> CardLayout:
-    spec = ctx.spec
+    spec = ctx.spec_of(ctype.id)
     tl = ctx.type_layout(ctype)
     base = tl.colour
     w, h = spec.width * mm, spec.height * mm
     fill = ctx.colour(spec.back.fill, base, base)
     boxes: list = [FillBox(0, 0, w, h, fill, (True, True, True, True))]
-    inset = spec.back.frame_inset * mm
+    small_part = min(spec.width, spec.height) < SMALL_PART  # a token: its back text only, no frame, title or logo
+    inset = 0.0 if small_part else spec.back.frame_inset * mm
     on = ctx.colour("on_colour", fill, fill)
     if inset:
         for x1, y1, x2, y2 in ((inset, inset, w - inset, inset), (w - inset, inset, w - inset, h - inset),
                                (w - inset, h - inset, inset, h - inset), (inset, h - inset, inset, inset)):
             boxes.append(LineBox(x1, y1, x2, y2, on, 0.8))
-    inner = w - 2 * (inset + spec.safe * mm * 0.5)
+    inner = w * 0.8 if small_part else w - 2 * (inset + spec.safe * mm * 0.5)
     big = spec.styles["back"]
     style = ctx.text_style(big, fill, fill)
     per_card = bool(tl.back_frames)
@@ -61,13 +63,13 @@ def layout_back(ctx: Context, ctype: CardType) -> CardLayout:
                                   spec.root / spec.back.logo))
     else:
         boxes.append(TextBox((w - inner) / 2, h / 2 + fitted.height / 2, inner, fitted))
-    if spec.back.show_title:
+    if spec.back.show_title and not small_part:
         small = spec.styles["back_small"]
         sstyle = ctx.text_style(small, fill, fill)
         title = _fit_or_fail(ctx.kit.game.title, sstyle, inner, h * 0.15, small, ctx.kit.game.pos,
                              "the game's title (printed on every back)")
         boxes.append(TextBox((w - inner) / 2, inset + spec.safe * mm + title.height, inner, title))
-    if spec.back.logo and not per_card:
+    if spec.back.logo and not per_card and not small_part:
         side = min(w, h) * LOGO
         boxes.append(ImageBox((w - side) / 2, h - inset - spec.safe * mm - side, side, side, spec.root / spec.back.logo))
     return CardLayout(f"back:{ctype.id}", w, h, fill, tuple(boxes))

@@ -101,6 +101,13 @@ class Context:
             self._type_sizes[key] = _common_sizes(self, cards, frames)
         return self._type_sizes[key]
 
+    def spec_of(self, type_id: str) -> LayoutSpec:
+        """The layout spec at this type's size (a token or another component may have its own)."""
+        sized = self.__dict__.setdefault("_sized", {})
+        if type_id not in sized:
+            sized[type_id] = self.spec.sized(type_id)
+        return sized[type_id]
+
     def type_layout(self, ctype: CardType) -> TypeLayout:
         return self.spec.type_layout(ctype.id, list(ctype.fields), ctype.title_field)
 
@@ -154,7 +161,7 @@ def frame_rect(spec: LayoutSpec, frame: Frame) -> tuple[float, float, float, flo
 
 def layout_card(ctx: Context, card: ResolvedCard, out: Collector) -> CardLayout | None:
     """Lay out ``card``; problems (text that cannot fit, characters the font lacks) go to ``out``."""
-    spec = ctx.spec
+    spec = ctx.spec_of(card.type)
     ctype = ctx.kit.types[card.type]
     tl = ctx.type_layout(ctype)
     before = len(out.diagnostics)
@@ -167,7 +174,7 @@ def layout_card(ctx: Context, card: ResolvedCard, out: Collector) -> CardLayout 
 
 def frame_boxes(ctx: Context, card: ResolvedCard, frames, out: Collector) -> list:
     """The boxes of ``frames`` (a type's front ``frames`` or its ``back_frames``) filled with the card's values."""
-    spec = ctx.spec
+    spec = ctx.spec_of(card.type)
     ctype = ctx.kit.types[card.type]
     tl = ctx.type_layout(ctype)
     accent = ctx.accent(card, tl)
@@ -229,7 +236,7 @@ def _common_sizes(ctx: Context, cards: list[ResolvedCard], frames: tuple) -> dic
     """Per style name, the largest size (0.1 pt steps) at which the ``frames`` of that style fit on every card."""
     if not cards:
         return {}
-    spec = ctx.spec
+    spec = ctx.spec_of(cards[0].type)
     ctype = ctx.kit.types[cards[0].type]
     tl = ctx.type_layout(ctype)
     jobs: dict[str, list] = {}  # style -> [(items, text style, w, h)]

@@ -15,6 +15,7 @@ from kaartenoptafel.load.checks import check_keys, describe
 from kaartenoptafel.load.yamlfile import Doc, read_yaml
 
 CARD_SIZES = {"poker": (63.0, 88.0), "a7": (74.0, 105.0), "tarot": (70.0, 120.0), "square": (63.0, 63.0),
+              "token": (25.0, 25.0),
               "bridge": (57.0, 88.0), "mini": (44.0, 63.0)}
 TOP_KEYS = ("extends", "card", "fonts", "min_font_size", "text", "colours", "styles", "types", "back")
 TEXT_KEYS = ("same_size", "hyphenate")
@@ -23,7 +24,8 @@ CARD_KEYS = ("size", "bleed", "safe", "corner_radius")
 STYLE_KEYS = ("size", "min_size", "bold", "italic", "colour", "leading", "align", "label_colour")
 FRAME_KEYS = ("kind", "at", "field", "fields", "style", "fill", "checks", "file")
 FRAME_KINDS = ("band", "text", "stack", "form", "image")
-TYPE_LAYOUT_KEYS = ("colour", "accent", "frames", "back_frames")
+TYPE_LAYOUT_KEYS = ("colour", "accent", "frames", "back_frames", "size", "shape")
+SHAPES = ("rect", "round")
 BACK_KEYS = ("fill", "frame_inset", "show_title", "logo")
 FONT_FACES = ("regular", "bold", "italic", "bold_italic")
 ALIGNS = ("left", "center", "right", "justify")
@@ -88,6 +90,9 @@ class TypeLayout:
     frames: tuple[Frame, ...] = ()
     # the card's own fields on its back, over the type's back background; () = one back for the whole type
     back_frames: tuple[Frame, ...] = ()
+    size: tuple[float, float] | None = None  # this type's own size in mm (a token, a table card); None: card.size
+    shape: str = "rect"  # rect | round (a round token: home sheets get a circular cut guide)
+    size_pos: Pos | None = None
 
 
 @dataclass(frozen=True)
@@ -120,6 +125,19 @@ class LayoutSpec:
     same_size: str = "type"  # 'type': every card of a type prints each style at one size; 'card': each its own
     hyphenate: bool = False  # split long words on cards (with the rules of layout.text.hyphenator)
     size_pos: Pos | None = field(default=None, compare=False)  # where card.size is written (or the layout file)
+
+    def sized(self, type_id: str) -> "LayoutSpec":
+        """This spec at the size of ``type_id`` (its own ``size:``, else the card size)."""
+        tl = self.types.get(type_id)
+        if tl is None or tl.size is None or tl.size == (self.width, self.height):
+            return self
+        from dataclasses import replace
+
+        return replace(self, width=tl.size[0], height=tl.size[1], size_pos=tl.size_pos or self.size_pos)
+
+    def shape(self, type_id: str) -> str:
+        tl = self.types.get(type_id)
+        return tl.shape if tl is not None else "rect"
 
     def type_layout(self, type_id: str, field_names: list[str], title_field: str) -> TypeLayout:
         """The type's layout, or a plain generic one so a new card type prints without a layout change."""
@@ -383,10 +401,17 @@ def load_layout(root: Path, name: str = "default.yaml") -> tuple[LayoutSpec | No
                 accent_by = accent_from = None
         elif accent is not None:
             out.error(loc.pos("types", tid, "accent"), "accent must be {by: <field>, from: <colour table>}")
-        frames = _frames(out, loc, tid, "frames", raw, styles, width, height, root, colours, safe)
-        back_frames = _frames(out, loc, tid, "back_frames", raw, styles, width, height, root, colours, safe)
+        own = _size(out, loc.pos("types", tid, "size"), raw["size"], None) if "size" in raw else None
+        shape = raw.get("shape", "round" if raw.get("size") == "token" else "rect")
+        if shape not in SHAPES:
+            out.error(loc.pos("types", tid, "shape"), f"shape {shape!r} is not one of {one_of(SHAPES)}")
+            shape = "rect"
+        tw, th = own or (width, height)
+        frames = _frames(out, loc, tid, "frames", raw, styles, tw, th, root, colours, safe)
+        back_frames = _frames(out, loc, tid, "back_frames", raw, styles, tw, th, root, colours, safe)
         types[str(tid)] = TypeLayout(colour=colour, accent_by=accent_by, accent_from=accent_from, frames=frames,
-                                     back_frames=back_frames)
+                                     back_frames=back_frames, size=own, shape=shape,
+                                     size_pos=loc.pos("types", tid, "size") if "size" in raw else None)
 
     back_raw = _mapping(out, loc, "back", "fill, frame_inset, show_title, logo")
     check_keys(out, back_raw, BACK_KEYS, lambda k: loc.key_pos("back", k), "back")
@@ -434,6 +459,24 @@ def load_layout(root: Path, name: str = "default.yaml") -> tuple[LayoutSpec | No
         size_pos=loc.pos("card", "size"),
     )
     return (None if out else spec), out.diagnostics
+
+
+def _size(out: Collector, pos: Pos, size: Any, default):
+    """A size as written: a preset name or [width, height] in mm (10 to 300 each)."""
+    if isinstance(size, str):
+        if size.lower() in CARD_SIZES:
+            return CARD_SIZES[size.lower()]
+        out.error(pos, f"unknown size '{size}'{did_you_mean(size, CARD_SIZES)}; use one of {one_of(CARD_SIZES)} "
+                       f"or [width, height] in mm")
+        return default
+    if isinstance(size, list) and len(size) == 2 and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in size):
+        w, h = float(size[0]), float(size[1])
+        if all(10 <= v <= 300 for v in (w, h)):
+            return (w, h)
+        out.error(pos, f"size {w:g} x {h:g} mm is not a component size; expected 10 to 300 mm each")
+        return default
+    out.error(pos, f"size must be a name ({one_of(CARD_SIZES)}) or [width, height] in mm, not {describe(size)}")
+    return default
 
 
 def _frames(out, loc, tid, key: str, raw: dict, styles, width, height, root, colours=None, safe=0.0) -> tuple[Frame, ...]:

@@ -58,7 +58,8 @@ class Faces:
         if lay is None and has_card_backs(self.ctx, card.type):
             return  # its back could not be laid out (already reported)
         if sides is not None:  # clipped here, drawn alike everywhere: a back seen before is replayed, not redrawn
-            w, h = self.ctx.spec.width * mm, self.ctx.spec.height * mm
+            spec = self.ctx.spec_of(card.type)
+            w, h = spec.width * mm, spec.height * mm
             bl, bb, br, bt = sides
             self.c.saveState()
             path = self.c.beginPath()
@@ -99,19 +100,34 @@ def _caption(c: Canvas, ctx: Context, grid: Grid, text: str, dx: float = 0.0) ->
     c.drawString(grid.x0 + 2 * mm + dx, CAPTION_BASE, text[:150])
 
 
-def type_sheets(cards: list[ResolvedCard], per_sheet: int) -> list[list[ResolvedCard]]:
-    """The cards (in print order) cut into sheets: each type starts on a new sheet, so every stack is one type."""
+def type_sheets(cards: list[ResolvedCard], per_sheet) -> list[list[ResolvedCard]]:
+    """The cards (in print order) cut into sheets: each type starts on a new sheet, so every stack is one type.
+
+    ``per_sheet``: cards per sheet, or a mapping type id -> cards per sheet (types of another size).
+    """
     sheets: list[list[ResolvedCard]] = []
     for card in cards:
-        if not sheets or len(sheets[-1]) == per_sheet or sheets[-1][0].type != card.type:
+        full = per_sheet[card.type] if isinstance(per_sheet, dict) else per_sheet
+        if not sheets or len(sheets[-1]) == full or sheets[-1][0].type != card.type:
             sheets.append([])
         sheets[-1].append(card)
     return sheets
 
 
-def home_grid(ctx: Context, paper: str, gutter: float | None = None) -> Grid:
-    """The home sheet's grid for this layout's card size; a size that does not fit is a located error."""
-    spec = ctx.spec
+def round_guides(c: Canvas, grid: Grid, n: int) -> None:
+    """A thin light-grey circle on the cut of each of the first ``n`` round tokens of a sheet."""
+    c.setStrokeColorRGB(0.8, 0.8, 0.8)  # light grey: seen on dark and on light tokens
+    c.setLineWidth(0.5)
+    r = min(grid.card_w, grid.card_h) / 2
+    for i in range(n):
+        x, y = grid.origin(*grid.cell(i))
+        c.circle(x + grid.card_w / 2, y + grid.card_h / 2, r, stroke=1, fill=0)
+
+
+def home_grid(ctx: Context, paper: str, gutter: float | None = None, type_id: str | None = None) -> Grid:
+    """The home sheet's grid for the card size (or ``type_id``'s own size); a size that does not fit is a
+    located error at the layout line that sets it."""
+    spec = ctx.spec_of(type_id) if type_id else ctx.spec
     try:
         return make_grid(paper, spec.width, spec.height, gutter)
     except GridError as exc:
@@ -170,23 +186,47 @@ def home_sheet_facts(ctx: Context, paper: str, duplex: str, back_offset: tuple[f
         "bleed_mm": [round(grid.bleed_x * to_mm, 3), round(grid.bleed_y * to_mm, 3)],
         "back_bleed_mm": [round(v * to_mm, 3) for v in back_outer(grid)],
         "cells_mm": home_cells(grid, duplex, back_offset),
+        "sizes": component_sizes(ctx, paper, gutter),
     }
+
+
+def component_sizes(ctx: Context, paper: str | None = None, gutter: float | None = None) -> list[dict]:
+    """Each size the deck prints, with its shape, its types, the copies printed and (home) how many per sheet."""
+    sizes: dict[tuple, dict] = {}
+    printed: dict[str, int] = {}
+    for card in ctx.kit.cards:
+        printed[card.type] = printed.get(card.type, 0) + card.count
+    for tid in ctx.kit.types:
+        if tid not in printed:
+            continue
+        spec = ctx.spec_of(tid)
+        key = (spec.width, spec.height, ctx.spec.shape(tid))
+        entry = sizes.setdefault(key, {"size_mm": [spec.width, spec.height], "shape": key[2], "types": [], "copies": 0})
+        entry["types"].append(tid)
+        entry["copies"] += printed[tid]
+        if paper:
+            entry["per_sheet"] = home_grid(ctx, paper, gutter, tid).per_sheet
+    return list(sizes.values())
 
 
 def write_home_deck(ctx: Context, cards: list[ResolvedCard], target, paper: str, duplex: str,
                     back_offset: tuple[float, float], out: Collector, gutter: float | None = None) -> DeckResult:
     """Fronts sheet, then its backs sheet mirrored for the duplex flip, for every ``cols x rows`` cards."""
-    spec = ctx.spec
+    grids = {tid: home_grid(ctx, paper, gutter, tid) for tid in {card.type for card in cards}}
     grid = home_grid(ctx, paper, gutter)
     c = new_canvas(target, (grid.paper_w, grid.paper_h), ctx.family, ctx.kit.game.title, "home print deck",
                    duplex)
-    outer = back_outer(grid)
-    faces = Faces(ctx, c, max(outer + (grid.bleed_x + BACK_OVERLAP, grid.bleed_y + BACK_OVERLAP)), out)
+    reach = max([max(back_outer(g) + (g.bleed_x + BACK_OVERLAP, g.bleed_y + BACK_OVERLAP)) for g in grids.values()],
+                default=0.0)
+    faces = Faces(ctx, c, reach, out)
     dx, dy = back_offset[0] * mm, back_offset[1] * mm
-    sheets = type_sheets(cards, grid.per_sheet)
+    sheets = type_sheets(cards, {tid: g.per_sheet for tid, g in grids.items()})
     total = len(sheets)
     for sheet, chunk in enumerate(sheets):
         kind = ctx.kit.types[chunk[0].type].plural
+        grid = grids[chunk[0].type]  # each size on its own sheets: a token sheet holds many more than 9
+        outer = back_outer(grid)
+        round_cut = ctx.spec.shape(chunk[0].type) == "round"
         cache: dict[str, CardLayout | None] = {}
         for i, card in enumerate(chunk):
             if card.id not in cache:
@@ -200,6 +240,8 @@ def write_home_deck(ctx: Context, cards: list[ResolvedCard], target, paper: str,
             c.translate(x, y)
             draw_card(c, lay, grid.bleed_sides(row, col))
             c.restoreState()
+        if round_cut:  # a round token: a thin circle on its cut, inside the square the marks give
+            replay(c, ("round", grid, len(chunk)), lambda: round_guides(c, grid, len(chunk)))
         # the same marks on every sheet: written once
         replay(c, ("cut", grid), lambda: cut_marks(c, grid, floor=CAPTION_TOP))
         key = "sheet_front" if duplex != "none" else "sheet_single"
@@ -243,8 +285,16 @@ def write_printshop_deck(ctx: Context, cards: list[ResolvedCard], target, out: C
     c.setTrimBox((m, m, m + w, m + h))
     c.setBleedBox((m - b, m - b, m + w + b, m + h + b))
     faces = Faces(ctx, c, b, out)
+    size = (spec.width, spec.height)
     previous: tuple[str, CardLayout | None, CardLayout | None] | None = None
     for card in cards:
+        own = ctx.spec_of(card.type)
+        if (own.width, own.height) != size:  # a component of another size: its own page, TrimBox and BleedBox
+            size = (own.width, own.height)
+            w, h = own.width * mm, own.height * mm
+            c.setPageSize((w + 2 * m, h + 2 * m))
+            c.setTrimBox((m, m, m + w, m + h))
+            c.setBleedBox((m - b, m - b, m + w + b, m + h + b))
         if previous is None or previous[0] != card.id:
             previous = (card.id, faces.front(card), faces.back(card))
         lay, back = previous[1], previous[2]
@@ -258,8 +308,9 @@ def write_printshop_deck(ctx: Context, cards: list[ResolvedCard], target, out: C
             else:
                 faces.draw_back(card, back)
             c.restoreState()
-            replay(c, "crop", lambda: crop_marks(c, m, m, w, h, b, PRINTSHOP_MARK_SPACE - 2.5 * mm))
-            replay(c, "die", lambda: die_line(c, m, m, w, h, spec.corner_radius * mm))  # spot CutContour
+            replay(c, ("crop", w, h), lambda: crop_marks(c, m, m, w, h, b, PRINTSHOP_MARK_SPACE - 2.5 * mm))
+            radius = min(w, h) / 2 if ctx.spec.shape(card.type) == "round" else spec.corner_radius * mm
+            replay(c, ("die", w, h, radius), lambda: die_line(c, m, m, w, h, radius))  # spot CutContour
             c.showPage()
             compress_last_page(c)
     pages = c.getPageNumber() - 1
