@@ -286,7 +286,7 @@ def deck_text(monkeypatch, capsys, root: Path, *extra) -> str:
 
 def test_texts_keep_what_yaml_1_1_would_turn_into_numbers(project, monkeypatch, capsys):
     (project / "cards" / "tijden.yaml").write_text(
-        "cards:\n  - id: tijd\n    type: vraag\n    titel: 12:30\n    vraag: 1_000\n    doorvraag: 0x1F\n"
+        "cards:\n  - id: tijdstip\n    type: vraag\n    titel: 12:30\n    vraag: 1_000\n    doorvraag: 0x1F\n"
         "  - id: getal\n    type: vraag\n    titel: 010\n    vraag: Hoe laat?\n", "utf-8")
     shown = deck_text(monkeypatch, capsys, project)
     assert "12:30" in shown and "750" not in shown
