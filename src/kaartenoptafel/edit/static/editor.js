@@ -49,7 +49,8 @@
     url.searchParams.set("region", regionSelect.value);
     location.href = url.pathname.startsWith("/card/") ? "/?region=" + regionSelect.value : url.toString();
   });
-  $$('[data-action="reload"]').forEach((b) => b.addEventListener("click", () => location.reload()));
+  // reloading is the user's choice here: no "leave the page?" question about the unsaved form
+  $$('[data-action="reload"]').forEach((b) => b.addEventListener("click", () => { dirty = false; location.reload(); }));
 
   const search = $('[data-action="search"]');
   if (search) search.addEventListener("input", () => {
