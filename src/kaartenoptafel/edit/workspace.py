@@ -22,7 +22,7 @@ from kaartenoptafel.load.yamlfile import display_path
 from kaartenoptafel.resolve.overlay import list_regions, read_chain, regions_dir
 
 FIELD_IN_MESSAGE = re.compile(r"field '([^']+)'")
-CHECK_INTERVAL = 0.4  # seconds between two looks at the files' modification times
+CHECK_INTERVAL = 0.0  # seconds between two looks at the files: every request looks (a few ms), so no page is stale
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 
 
@@ -65,7 +65,10 @@ def field_of(d: Diagnostic, raw: RawCard | None) -> str | None:
     return None
 
 
-def _signature(root: Path) -> dict[str, tuple[int, int]]:
+def _signature(root: Path) -> dict[str, tuple]:
+    """Every kit file's time, size and (for YAML) content digest: a hand edit within one clock tick still counts."""
+    import hashlib
+
     found = {}
     for name in ("cards", "layouts"):
         folder = root / name
@@ -76,7 +79,13 @@ def _signature(root: Path) -> dict[str, tuple[int, int]]:
                         st = path.stat()
                     except OSError:
                         continue
-                    found[str(path)] = (st.st_mtime_ns, st.st_size)
+                    digest = ""
+                    if path.suffix.lower() in (".yaml", ".yml"):
+                        try:
+                            digest = hashlib.sha1(path.read_bytes()).hexdigest()
+                        except OSError:
+                            continue
+                    found[str(path)] = (st.st_mtime_ns, st.st_size, digest)
     return found
 
 
