@@ -178,10 +178,13 @@ def _field_view(ws: Workspace, entry: Entry, t: Messages) -> list[dict]:
             view["options"] = [(e.id, _title(ws, e)) for e in ws.entries.values() if target is None or e.type == target]
         elif spec.kind == "image":
             view["options"] = [(p, p) for p in ws.images()]
+        labels = dict(view["options"] or ())
+        view["base_shown"] = labels.get(view["base"], view["base"]) if isinstance(view["base"], str) else view["base"]
         views.append(view)
     for name, kind, label in (("count", "number", t("field_count")), ("tags", "tags", t("field_tags"))):
         views.append(dict(name=name, kind=kind, label=label, required=False, max=None, min=1 if name == "count" else None,
                           max_items=None, value=data.get(name), base=ws.base_value(entry.id, name), options=None,
+                          base_shown=ws.base_value(entry.id, name),
                           problems=[t.problem(d.message) for d in problems.get(name, [])]))
     return views
 

@@ -50,7 +50,13 @@
     location.href = url.pathname.startsWith("/card/") ? "/?region=" + regionSelect.value : url.toString();
   });
   // reloading is the user's choice here: no "leave the page?" question about the unsaved form
-  $$('[data-action="reload"]').forEach((b) => b.addEventListener("click", () => { dirty = false; location.reload(); }));
+  // a fresh navigation, not a reload: the browser must not put the old form's values back
+  const fresh = () => {
+    const url = new URL(location.href);
+    url.searchParams.set("fresh", String(Date.now()));
+    location.replace(url.toString());
+  };
+  $$('[data-action="reload"]').forEach((b) => b.addEventListener("click", () => { dirty = false; fresh(); }));
 
   const search = $('[data-action="search"]');
   if (search) search.addEventListener("input", () => {
@@ -71,7 +77,7 @@
       const data = await r.json();
       if (version !== null && data.version !== version) {
         if (dirty) banner(t("js_changed_on_disk"));
-        else { location.reload(); return; }
+        else { fresh(); return; }
       }
       version = data.version;
     } catch (e) { /* the server stopped: keep the page as it is */ }
