@@ -19,7 +19,18 @@ import editserver
 sync_api = editserver.need("playwright.sync_api")
 
 REPO = editserver.REPO
-MISSIE = "Mensen aan werk helpen en uitkeringen goed regelen."
+
+
+def base_card(card_id: str) -> dict:
+    """A card as the kit's own files have it (the content changes; the tests follow it)."""
+    from kaartenoptafel.load.yamlfile import read_yaml
+
+    for path in sorted((REPO / "cards").glob("*.yaml")):
+        data = read_yaml(path)[0].data
+        for card in (data.get("cards") or []) if isinstance(data, dict) else []:
+            if card.get("id") == card_id:
+                return card
+    raise KeyError(card_id)
 
 
 def diff_lines(old: bytes, new: bytes) -> list[str]:
@@ -75,7 +86,8 @@ def test_edit_preview_save_changes_exactly_one_line(live, page):
     page.click("[data-action=save]")
     page.wait_for_selector("#status.good")
     after = path.read_bytes()
-    assert diff_lines(before, after) == [f"-    missie: {MISSIE}", "+    missie: Mensen in {gemeente} aan werk helpen."]
+    assert diff_lines(before, after) == [f"-    missie: {base_card('uwv')['missie']}",
+                                         "+    missie: Mensen in {gemeente} aan werk helpen."]
     from kaartenoptafel.load.kit import load_project
 
     uwv = next(c for c in load_project(live.root).cards if c.id == "uwv")
@@ -141,8 +153,9 @@ def test_list_lines_can_be_added_removed_and_reordered(live, page):
     from kaartenoptafel.load.yamlfile import read_yaml
 
     uwv = next(c for c in read_yaml(path)[0].data["cards"] if c["id"] == "uwv")
-    assert uwv["brengt"] == ["Contact met werkgevers", "Kennis van de arbeidsmarkt"]
-    assert uwv["haalt"] == ["Taallessen voor werkzoekenden", "Een nieuwe regel"]
+    brengt, haalt = base_card("uwv")["brengt"], base_card("uwv")["haalt"]
+    assert uwv["brengt"] == [brengt[2], brengt[1]]  # the third moved up, then the first removed
+    assert uwv["haalt"] == [haalt[1], "Een nieuwe regel"]
 
 
 def test_a_file_changed_on_disk_is_a_conflict_not_an_overwrite(live, page):
@@ -177,7 +190,7 @@ def test_a_region_edit_lands_in_change_and_the_base_is_untouched(tmp_path, page)
         overlay = root / "cards" / "regions" / "drenthe.yaml"
         before = overlay.read_bytes()
         open_card(page, live, "uwv", "drenthe")
-        assert MISSIE in page.inner_text("[data-field-row=missie] .base-value")  # the base, side by side
+        assert base_card("uwv")["missie"] in page.inner_text("[data-field-row=missie] .base-value")  # side by side
         page.fill("[data-field=missie]", "Werk vinden in Drenthe.")
         page.click("[data-action=save]")
         page.wait_for_selector("#status.good")

@@ -30,6 +30,20 @@ def post(live, path, body, **headers):
     return httpx.post(live.base + path, json=body, headers=headers, cookies={f"kot_token_{live.port}": live.token})
 
 
+def unreferenced_role(root: Path, region: str | None = None) -> str:
+    """A role card no other card refers to (and no overlay names), whatever the content is today."""
+    kit = load_project(root, region)
+    used = set()
+    for card in kit.cards:
+        for name, spec in kit.types[card.type].fields.items():
+            if spec.kind == "ref":
+                value = card.fields.get(name)
+                used |= set(value) if isinstance(value, list) else {value}
+    overlay = root / "cards" / "regions" / f"{region}.yaml"
+    used |= set(overlay.read_text("utf-8").replace(":", " ").split()) if region else set()
+    return next(c.id for c in kit.cards if c.type == "rol" and c.id not in used and c.id != "uwv")
+
+
 def test_cli_prints_a_local_url_and_stops_on_ctrl_c(tmp_path):
     editserver.need("uvicorn")
     root = editserver.copy_kit(tmp_path)
@@ -111,18 +125,19 @@ def test_region_edits_land_in_the_overlay(tmp_path):
         uwv = next(c for c in kit.cards if c.id == "uwv")
         assert uwv.fields["missie"] == "Werk in Drenthe." and uwv.count == 2
         # back to the base value: the overlay forgets it
-        r = post(live, "/api/save", {"card": "uwv", "values": {"missie": "Mensen aan werk helpen en uitkeringen goed "
-                                                                         "regelen.", "count": "1"}})
+        missie = next(c for c in load_project(root).cards if c.id == "uwv").fields["missie"]
+        r = post(live, "/api/save", {"card": "uwv", "values": {"missie": missie, "count": "1"}})
         assert r.status_code == 200
         data = read_yaml(root / "cards" / "regions" / "drenthe.yaml")[0].data
         assert "uwv" not in (data.get("change") or {}) and "uwv" not in (data.get("counts") or {})
         # new, copy and delete go into add: and remove:
         assert post(live, "/api/copy", {"card": "uwv", "id": "uwv-assen"}).json()["card"] == "uwv-assen"
-        assert post(live, "/api/delete", {"card": "ggd"}).status_code == 200
+        victim = unreferenced_role(root, "drenthe")
+        assert post(live, "/api/delete", {"card": victim}).status_code == 200
         data = read_yaml(root / "cards" / "regions" / "drenthe.yaml")[0].data
-        assert "uwv-assen" in [c["id"] for c in data["add"]] and "ggd" in data["remove"]
+        assert "uwv-assen" in [c["id"] for c in data["add"]] and victim in data["remove"]
         ids = [c.id for c in load_project(root, "drenthe").cards]
-        assert "uwv-assen" in ids and "ggd" not in ids
+        assert "uwv-assen" in ids and victim not in ids
         assert (root / "cards" / "rollen.yaml").read_bytes() == base
         r = post(live, "/api/variables", {"values": {"gemeente": "Emmen"}})
         assert r.status_code == 200
@@ -146,6 +161,15 @@ def test_new_copy_and_delete_in_the_base(live):
     r = post(live, "/api/delete", {"card": "steunfunctie"})
     assert r.status_code == 422 and "drenthe" in r.json()["message"]
     assert "steunfunctie" in [c.id for c in load_project(live.root).cards]
+    # nor a card another card refers to (a situation's 'waar' names a role card)
+    kit = load_project(live.root)
+    refs = [(c.fields[n], c.id) for c in kit.cards for n, spec in kit.types[c.type].fields.items()
+            if spec.kind == "ref" and n in c.fields]
+    if refs:
+        target, referrer = refs[0]
+        r = post(live, "/api/delete", {"card": target})
+        assert r.status_code == 422 and referrer in r.json()["message"]
+        assert target in [c.id for c in load_project(live.root).cards]
     assert post(live, "/api/delete", {"card": "uwv-twee"}).json()["ok"]
     assert "uwv-twee" not in [c.id for c in load_project(live.root).cards]
 
