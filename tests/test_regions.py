@@ -316,6 +316,45 @@ def test_english_overlay_translates_every_card_label_and_text():
     assert english.game.language == "en" and english.game.title == "Cards on the Table"
 
 
+def _shape(value):
+    """What a section is made of without its words: the keys, the list lengths and every number."""
+    if isinstance(value, dict):
+        return {k: _shape(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shape(v) for v in value]
+    return "text" if isinstance(value, str) else value
+
+
+@pytest.mark.parametrize("section", ["guide", "table_card", "board", "labels"])
+def test_english_overlay_has_the_shape_of_the_dutch_base(section):
+    """The same game in both languages: every key, list item and number (minutes, lines) of the Dutch guide,
+    table card, board and labels is in the English, and nothing else. An English list of an older game (other
+    rounds, steps or rules) replaces the Dutch list whole, so it would show up here as another shape."""
+    base, english = load_project(REPO), load_project(REPO, "english")
+    assert _shape(english.sections[section].data) == _shape(base.sections[section].data)
+
+
+@pytest.mark.parametrize("variant", [None, "english", *REGIONS])
+def test_guide_and_table_card_play_the_same_rounds(variant):
+    """The facilitator's guide and the table card name the same rounds with the same minutes, in every kit."""
+    kit = load_project(REPO, variant) if variant else load_project(REPO)
+    guide = [(r["title"], r["minutes"]) for r in kit.sections["guide"].data["rounds"]]
+    table = [(r["title"], r["minutes"]) for r in kit.sections["table_card"].data["rounds"]]
+    assert guide == table
+    assert sum(m for _, m in guide) == kit.game.duration
+
+
+def test_english_guide_and_table_card_print_the_same_rounds(everything):
+    """In the printed English kit: each table-card round title is a round heading of the guide, in order."""
+    english = load_project(REPO, "english")
+    titles = [r["title"] for r in english.sections["table_card"].data["rounds"]]
+    guide, card = (" ".join(pdf_text(everything / "english" / f).split()) for f in ("guide-a4.pdf", "table-card-a4.pdf"))
+    heading = english.sections["labels"].data["guide_round"]
+    at = [guide.find(heading.format(n=n, title=t)) for n, t in enumerate(titles, 1)]
+    assert -1 not in at and at == sorted(at), list(zip(titles, at))
+    assert [card.find(t) for t in titles] == sorted(card.find(t) for t in titles) and all(t in card for t in titles)
+
+
 # -- the mechanism, on a writable copy of the kit ---------------------------------------------------
 
 
