@@ -17,7 +17,8 @@ from kaartenoptafel.load.yamlfile import Doc, read_yaml
 CARD_SIZES = {"poker": (63.0, 88.0), "a7": (74.0, 105.0), "tarot": (70.0, 120.0), "square": (63.0, 63.0),
               "token": (25.0, 25.0),
               "bridge": (57.0, 88.0), "mini": (44.0, 63.0)}
-TOP_KEYS = ("extends", "card", "fonts", "min_font_size", "text", "colours", "styles", "types", "back")
+TOP_KEYS = ("extends", "card", "fonts", "min_font_size", "text", "colours", "styles", "types", "back",
+            "print")  # print: read by check/prepress.py
 TEXT_KEYS = ("same_size", "hyphenate")
 SAME_SIZE = ("type", "card")
 CARD_KEYS = ("size", "bleed", "safe", "corner_radius")

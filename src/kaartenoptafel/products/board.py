@@ -1339,10 +1339,16 @@ def _board_product(job: Job) -> None:
         return
     size, paper = opts.board_size, opts.paper
     poster = job.stage / f"board-poster-{size}.pdf"
-    write_bytes_atomic(poster, write_poster(ctx, board))
+    from kaartenoptafel.write import printshop
+
+    data, about = printshop.finish(ctx, job.cards, write_poster(ctx, board), poster.name, job.out)  # CMYK PDF/X-4
+    if data is None:
+        return
+    write_bytes_atomic(poster, data)
     job.products.append(Product("board-poster", poster.name, 1,
                                 f"{size.upper()} ({board.w_mm:g}x{board.h_mm:g}mm)+{board.bleed:g}mm bleed",
-                                {"board_size": size, "trim_mm": [board.w_mm, board.h_mm], "bleed_mm": board.bleed}))
+                                {"board_size": size, "trim_mm": [board.w_mm, board.h_mm], "bleed_mm": board.bleed,
+                                 **about}))
     job.progress.advance(1, "board poster")
     tiles = job.stage / f"board-tiles-{size}-{paper}.pdf"
     write_bytes_atomic(tiles, _Tiles(ctx, board, texts, plan, ts, paper).write())

@@ -1,0 +1,1 @@
+"""Checks of the finished print-shop files and of their sources (prepress)."""
