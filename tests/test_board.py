@@ -25,7 +25,8 @@ from kaartenoptafel.build import BuildOptions, build, prepare
 from kaartenoptafel.errors import Collector, ContentError
 from kaartenoptafel.impose.tiles import EPS, Rect, count_for, plan_tiles, seams, tile_code
 from kaartenoptafel.load.kit import load_project
-from kaartenoptafel.products.board import BOARD_SIZES, prepare_board, read_tile_style, tile_plan
+from kaartenoptafel.products.board import BOARD_SIZES, prepare_board, read_tile_style, tile_plan, write_poster
+from kaartenoptafel.resolve import resolve
 from pdfcheck import box_mm, fonts, render, size_mm
 
 REPO = Path(__file__).resolve().parent.parent
@@ -347,7 +348,13 @@ def test_tiles_glued_as_the_map_says_give_the_poster(proj, request, which):
     poster_path = folder / entry(manifest, "board-poster")["path"]
     page = PdfReader(str(poster_path)).pages[0]
     trim, media_h = box_mm(page.trimbox), size_mm(page.mediabox)[1]
-    poster = render(poster_path, 0, dpi)
+    # the poster is CMYK for the print shop and the tiles are RGB for home printers, so the tiles are compared
+    # with the same board drawn before its separation (write_poster), which has the same geometry and pages
+    ctx = prepare(proj)
+    full, _, _ = prepare_board(ctx, resolve(ctx.kit), size, Collector())
+    rgb_poster = folder.parent / f"poster-rgb-{which}.pdf"
+    rgb_poster.write_bytes(write_poster(ctx, full))
+    poster = render(rgb_poster, 0, dpi)
     ox, oy = trim[0] * k, (media_h - trim[3]) * k  # the board's top-left corner in the poster image
 
     def from_poster(r: Rect, dx: int = 0, dy: int = 0) -> Image.Image:

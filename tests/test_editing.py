@@ -18,7 +18,9 @@ from PIL import Image, ImageChops, ImageStat
 from pypdf import PdfReader
 
 import kits
-from kaartenoptafel.build import BuildOptions, build
+from kaartenoptafel.build import BuildOptions, build, prepare
+from kaartenoptafel.commands.cardimage import printshop_pdf
+from kaartenoptafel.resolve import expand, resolve
 from kaartenoptafel.cli import main
 from kaartenoptafel.layout.spec import load_layout
 from kaartenoptafel.load.jsonschema import card_schema
@@ -123,9 +125,16 @@ def test_preview_is_the_print_shop_page_cut_at_the_trim_box(small, tmp_path, mon
     """Pixel for pixel what the print-shop PDF of a real build shows, front and back, trim and bleed."""
     out = tmp_path / "out"
     build(BuildOptions(project=small, out_dir=out, only=("deck",), quiet=True))
-    shop = out / "default" / "deck-printshop.pdf"
-    pages = [p for p in PdfReader(str(shop)).pages]
+    cmyk = out / "default" / "deck-printshop.pdf"
+    pages = [p for p in PdfReader(str(cmyk)).pages]
     assert len(pages) == 2 * 5  # uwv, 3 x ans, ijsbreker: front and back each
+    # The print-shop file is that drawing separated to CMYK (only colours change: same pages and boxes); the
+    # preview shows the drawing before separation, in the screen's RGB, so it is compared with that drawing.
+    ctx = prepare(small)
+    shop = tmp_path / "deck-printshop-rgb.pdf"
+    shop.write_bytes(printshop_pdf(ctx, expand(resolve(ctx.kit))))
+    rgb_pages = PdfReader(str(shop)).pages
+    assert [(list(p.trimbox), list(p.bleedbox)) for p in rgb_pages] == [(list(p.trimbox), list(p.bleedbox)) for p in pages]
     cases = [  # (options, page of the print-shop PDF, box)
         ((), 2, "trim"),  # ans: the second card, first of its three copies
         (("--back",), 3, "trim"),

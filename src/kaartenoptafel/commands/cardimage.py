@@ -2,7 +2,8 @@
 
 `kot preview`, `kot sheet` and `kot watch` share this: the cards are written with
 :func:`products.deck.write_printshop_deck` into memory, and each page is rasterised with pypdfium2,
-cropped to its TrimBox (the cut card) or its BleedBox. What you see is what the print shop gets.
+cropped to its TrimBox (the cut card) or its BleedBox. What you see is what the print shop gets, in the
+screen's RGB: this is the drawing before ``write.pdfx`` separates it to CMYK (same pages, boxes and text).
 """
 
 from __future__ import annotations
