@@ -435,3 +435,29 @@ def test_a_full_disk_is_reported_as_a_full_disk(small, tmp_path, monkeypatch, ca
     assert "staging" not in err and "Traceback" not in err
     assert digests(out / "default") == before
     assert sorted(p.name for p in out.iterdir()) == ["default"]
+
+
+def test_a_kit_without_cards_is_an_error_not_an_empty_pdf(small, tmp_path, monkeypatch, capsys):
+    (small / "cards" / "vragen.yaml").write_text("cards: []\n", "utf-8")
+    for command in (["validate"], ["build", "--out", tmp_path / "out", "--only", "deck", "-q"]):
+        code, _, err = kot(monkeypatch, capsys, *command, "--project", small)
+        assert code == EXIT_CONTENT, err
+        assert "cards: error: there are no cards to print" in err
+    assert not (tmp_path / "out" / "default").exists()
+
+
+def test_an_output_folder_that_cannot_be_written_into_is_named(small, tmp_path, monkeypatch, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    if os.geteuid() == 0:
+        if not chattr(out, "+i"):
+            pytest.skip("root on a file system without chattr +i")
+    else:
+        out.chmod(0o555)
+    try:
+        code, _, err = kot(monkeypatch, capsys, "build", "--project", small, "--out", out, "--only", "deck", "-q")
+    finally:
+        chattr(out, "-i") if os.geteuid() == 0 else out.chmod(0o755)
+    assert code == EXIT_CONTENT, err
+    assert f"error: cannot write into '{out}': permission denied" in err, err
+    assert "No such file" not in err and list(out.iterdir()) == []

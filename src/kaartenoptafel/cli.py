@@ -226,8 +226,13 @@ def main() -> None:
         click.echo("interrupted; the previous output is unchanged", err=True)
         sys.exit(EXIT_INTERRUPTED)
     except PermissionError as exc:
-        click.echo(printable(f"error: cannot write '{_shown(exc.filename)}': permission denied; the previous output is "
-                             "unchanged; choose another folder with --out"), err=True)
+        raw = Path(os.fsdecode(exc.filename)) if exc.filename is not None else None
+        if raw is not None and not raw.exists() and raw.parent.is_dir():  # it could not be made: its folder is locked
+            what = f"into '{_shown(raw.parent)}'"
+        else:
+            what = f"'{_shown(exc.filename)}'"
+        click.echo(printable(f"error: cannot write {what}: permission denied; the previous output is unchanged; "
+                             "choose another folder with --out"), err=True)
         sys.exit(EXIT_CONTENT)
     except OSError as exc:
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):

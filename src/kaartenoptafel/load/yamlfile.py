@@ -335,6 +335,8 @@ def parse_yaml(raw: bytes, shown: str) -> tuple[Doc | None, list[Diagnostic]]:
                                  f"YAML is nested too deeply (the limit is {MAX_DEPTH} levels)")]
     except RecursionError:
         return None, [Diagnostic(Pos(shown), f"YAML is nested too deeply (the limit is {MAX_DEPTH} levels)")]
+    for stale in [pos for pos in _surprises if pos.path == shown]:  # `kot watch` reads a file again after a save
+        del _surprises[stale]
     doc = Doc(shown, None)
     if node is None:
         doc.positions[()] = Pos(shown, 1, 1)
