@@ -461,3 +461,26 @@ def test_an_output_folder_that_cannot_be_written_into_is_named(small, tmp_path, 
     assert code == EXIT_CONTENT, err
     assert f"error: cannot write into '{out}': permission denied" in err, err
     assert "No such file" not in err and list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize("command, name", [
+    (["preview", "vraag-je-rol"], "vraag-je-rol.png"),
+    (["sheet", "--type", "vraag"], "sheet.png"),
+    (["schema"], "schema.json"),
+])
+def test_an_output_option_naming_a_folder_writes_into_it(command, name, repo, tmp_path, monkeypatch, capsys):
+    for target in (tmp_path / "bestaand", tmp_path / "nieuw"):
+        if target.name == "bestaand":
+            target.mkdir()
+        code, _, err = kot(monkeypatch, capsys, *command, "--project", repo, "-o", f"{target}/")
+        assert code == 0, err
+        assert (target / name).is_file(), list(tmp_path.rglob("*"))
+    code, _, err = kot(monkeypatch, capsys, *command, "--project", repo, "-o", "")
+    assert code == EXIT_USAGE and "--output" in err, err
+
+
+def test_kot_init_with_an_empty_folder_name_is_a_usage_error(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    code, _, err = kot(monkeypatch, capsys, "init", "")
+    assert code == EXIT_USAGE and "DIRECTORY" in err and "Invalid argument" not in err, err
+    assert list(tmp_path.iterdir()) == []

@@ -121,17 +121,17 @@ def list_cards(project: str | None, region: str | None, as_json: bool) -> None:
 
 @cli.command(epilog=EPILOG)
 @project_option
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write to a file instead of stdout.")
+@click.option("-o", "--output", default=None, help="Write to a file instead of stdout (a folder gets schema.json).")
 def schema(project: str | None, output: str | None) -> None:
     """Print a JSON Schema of the card files, for editor autocompletion (see the README)."""
     from kaartenoptafel.load.jsonschema import card_schema
 
     kit = load_project(_project(project))
     text = json.dumps(card_schema(kit), indent=2, ensure_ascii=False) + "\n"
-    if output:
+    if output is not None:
         from kaartenoptafel.write.atomic import write_bytes_atomic
 
-        write_bytes_atomic(Path(output), text.encode("utf-8"))
+        write_bytes_atomic(output_file(output, "schema.json"), text.encode("utf-8"))
     else:
         click.echo(text, nl=False)
 

@@ -113,6 +113,9 @@ def create_project(target: Path, region: str | None = None, source: Path | None 
               help="Also start an overlay cards/regions/NAME.yaml for your region (or use a built-in one).")
 def init(directory: str, region: str | None) -> None:
     """Create a new project in DIRECTORY from the built-in kit, ready to edit and build."""
+    if not directory.strip():
+        raise click.BadParameter("the folder name is empty; give the folder to create, such as 'mijn-kit'",
+                                 param_hint="'DIRECTORY'")
     target = Path(directory)
     written = create_project(target, region)
     from kaartenoptafel.load.kit import load_project

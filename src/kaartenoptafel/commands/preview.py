@@ -21,6 +21,7 @@ from kaartenoptafel.commands.cardimage import (
     render_pages,
     write_png,
 )
+from kaartenoptafel.options import output_file
 
 project_option = click.option(
     "--project", "-p", metavar="DIR", default=None,
@@ -41,8 +42,8 @@ def project_root(project: str | None) -> Path:
 @project_option
 @region_option
 @layout_option
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="PNG file to write [default: output/preview/ID.png].")
+@click.option("-o", "--output", default=None,
+              help="PNG file to write (a folder gets ID.png inside it) [default: output/preview/ID.png].")
 @click.option("--back", is_flag=True, help="Show the back instead of the front.")
 @click.option("--dpi", type=click.IntRange(20, MAX_DPI), default=DEFAULT_DPI, show_default=True)
 @click.option("--bleed", is_flag=True, help="Include the print shop's bleed (crop to the BleedBox, not the TrimBox).")
@@ -53,7 +54,8 @@ def preview(card_id, project, region, layout, output, back, dpi, bleed) -> None:
     ctx = prepare(project_root(project), region, layout)
     card = find_card(ctx.kit, card_id)
     image = card_image(ctx, card, back=back, dpi=dpi, bleed=bleed)
-    target = Path(output) if output else preview_path(Path("output"), card.id, back, bleed)
+    target = (output_file(output, preview_path(Path("."), card.id, back, bleed).name) if output is not None
+              else preview_path(Path("output"), card.id, back, bleed))
     write_png(target, image)
     click.echo(f"{target}  ({image.width} x {image.height} px, {dpi} dpi)")
 
@@ -128,7 +130,8 @@ def sheet_paths(target: Path, count: int) -> list[Path]:
 @region_option
 @layout_option
 @click.option("--type", "type_id", metavar="T", default=None, help="Only cards of this type.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default="output/preview/sheet.png", show_default=True)
+@click.option("-o", "--output", default="output/preview/sheet.png", show_default=True,
+              help="PNG file to write (a folder gets sheet.png inside it).")
 @click.option("--columns", type=click.IntRange(1, 40), default=8, show_default=True)
 @click.option("--dpi", type=click.IntRange(20, 300), default=SHEET_DPI, show_default=True)
 @click.option("--per-sheet", type=click.IntRange(1, 2000), default=120, show_default=True,
@@ -146,7 +149,7 @@ def sheet(project, region, layout, type_id, output, columns, dpi, per_sheet) -> 
         what = f"of type '{type_id}' " if type_id else ""
         raise click.UsageError(f"there are no cards {what}to show")
     images = contact_sheets(ctx, cards, columns, dpi, per_sheet)
-    for path, image in zip(sheet_paths(Path(output), len(images)), images):
+    for path, image in zip(sheet_paths(output_file(output, "sheet.png"), len(images)), images):
         write_png(path, image)
         click.echo(f"{path}  ({image.width} x {image.height} px)")
     click.echo(f"{len(cards)} cards")
