@@ -172,3 +172,19 @@ def test_tokens_print_on_their_own_sheets_and_pages_at_their_own_size(repo, a4, 
         assert size_mm(page.bleedbox) == pytest.approx((31, 31), abs=0.05)
         t, b = box_mm(page.trimbox), box_mm(page.bleedbox)
         assert b[0] < t[0] and b[2] > t[2]
+
+
+def test_manifest_names_the_sheets_of_each_type(repo, a4):
+    """First and last fronts sheet (1-based) of each type, in the order of types.yaml, with no gaps."""
+    from pypdf import PdfReader
+
+    from kaartenoptafel.build import prepare
+
+    entry, pdf = a4
+    by_type = entry["sheets_by_type"]
+    kit = prepare(repo).kit
+    assert list(by_type) == [t for t in kit.types if t in {c.type for c in kit.cards}]
+    spans = list(by_type.values())
+    assert spans[0][0] == 1 and all(b[0] == a[1] + 1 for a, b in zip(spans, spans[1:]))
+    assert spans[-1][1] == len(PdfReader(str(pdf)).pages) // 2
+    assert by_type["fiche"][0] == by_type["fiche"][1]  # all the tokens on one sheet

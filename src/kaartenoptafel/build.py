@@ -173,7 +173,7 @@ def _deck(job: Job) -> None:
                              opts.gutter)
     job.products.append(Product("deck-home", home.name, result.pages, result.paper,
                                 {"duplex": opts.duplex, "back_offset_mm": list(opts.back_offset),
-                                 **home_sheet_facts(job.ctx, opts.paper, opts.duplex, opts.back_offset, opts.gutter)}))
+                                 **home_sheet_facts(job.ctx, opts.paper, opts.duplex, opts.back_offset, opts.gutter, job.printed)}))
     job.progress.advance(1, "deck (home)")
     shop = job.stage / "deck-printshop.pdf"
     buffer = io.BytesIO()

@@ -176,11 +176,19 @@ def home_cells(grid: Grid, duplex: str, back_offset: tuple[float, float]) -> dic
 
 
 def home_sheet_facts(ctx: Context, paper: str, duplex: str, back_offset: tuple[float, float],
-                     gutter: float | None) -> dict:
-    """What the manifest says about a home deck's sheets, so tools and tests can find every card (mm)."""
+                     gutter: float | None, cards: list[ResolvedCard] | None = None) -> dict:
+    """What the manifest says about a home deck's sheets, so tools and tests can find every card (mm).
+
+    ``sheets_by_type``: the first and last fronts sheet (1-based, as the captions count) of each type."""
     grid = home_grid(ctx, paper, gutter)
     to_mm = 1 / mm
+    by_type: dict[str, list[int]] = {}
+    if cards:
+        per = {tid: home_grid(ctx, paper, gutter, tid).per_sheet for tid in {card.type for card in cards}}
+        for n, chunk in enumerate(type_sheets(cards, per), 1):
+            by_type.setdefault(chunk[0].type, [n, n])[1] = n
     return {
+        "sheets_by_type": by_type,
         "card_mm": [ctx.spec.width, ctx.spec.height],
         "gutter_mm": [round(grid.gutter_x * to_mm, 3), round(grid.gutter_y * to_mm, 3)],
         "bleed_mm": [round(grid.bleed_x * to_mm, 3), round(grid.bleed_y * to_mm, 3)],
