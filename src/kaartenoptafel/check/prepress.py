@@ -219,14 +219,13 @@ def check_images(ctx, prep: Prepress, cards, out: Collector) -> None:
 def check_image_file(prep: Prepress, path: Path, w_pt: float, h_pt: float, pos: Pos | None, out: Collector) -> None:
     from PIL import Image
 
-    from kaartenoptafel.render.images import MAX_DPI, MAX_PIXELS
+    from kaartenoptafel.render.images import MAX_DPI, _opened
 
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
-        with Image.open(path) as im:
+        with _opened(path) as im:  # Pillow's pixel limit as an error for this call, not changed for the process
             im.load()
             rgb = im.convert("RGBA" if "A" in im.getbands() or "transparency" in im.info else "RGB")
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError, Image.DecompressionBombWarning):
         return  # reported by the image checks of the layout and the cards
     scale = min(w_pt / rgb.width, h_pt / rgb.height)  # drawn to fit its box, keeping its proportions
     dpi = min(72 / scale, MAX_DPI)
