@@ -378,11 +378,14 @@ def test_print_plan_names_the_deck_sheets_to_print_once_and_per_table(out, manif
     materials = next(page for level, title, page in outline(out / "guide-a4.pdf")
                      if title == labels["guide_materials"])
     text = re.sub(r"\s+", " ", page_texts(out / "guide-a4.pdf")[materials])
-    spans = []
-    for tid in once:
-        sheets = found[tid]
-        spans.append(str(sheets[0]) if sheets[0] == sheets[-1] else f"{sheets[0]}–{sheets[-1]}")
-    assert ", ".join(spans) in text
+    sheets = sorted(n for tid in once for n in found[tid])
+    assert sheets == list(range(sheets[0], sheets[-1] + 1))  # the per-session types come first, together
+    span = str(sheets[0]) if sheets[0] == sheets[-1] else f"{sheets[0]}–{sheets[-1]}"
+    assert re.search(rf"\b{span}(?![\d–])", text), (span, text[:600])
+    rest = sorted(n for tid, ns in found.items() if tid not in once for n in ns)
+    if rest:
+        span = str(rest[0]) if rest[0] == rest[-1] else f"{rest[0]}–{rest[-1]}"
+        assert re.search(rf"\b{span}(?![\d–])", text), span
 
 
 def test_debrief_lists_every_question_card(out, kit, labels):

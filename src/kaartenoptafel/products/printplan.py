@@ -90,8 +90,15 @@ def _sides(kit, product: Product) -> str:
     return label(kit, "guide_single_sided")
 
 
-def _span(first: int, last: int) -> str:
-    return str(first) if first == last else f"{first}–{last}"
+def spans(ranges: list[tuple[int, int]]) -> str:
+    """'1–9, 12' for sheets 1 to 9 and 12: neighbouring ranges joined, so the printer dialog takes it as typed."""
+    merged: list[list[int]] = []
+    for first, last in sorted(ranges):
+        if merged and first <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], last)
+        else:
+            merged.append([first, last])
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in merged)
 
 
 def materials(job: Job, guide: Guide, products: list[Product]) -> list[Material]:
@@ -149,13 +156,11 @@ def _deck_rows(job: Job, p: Product, session: set[str], values: dict) -> list[Ma
     once_n = sum(b - a + 1 for _, (a, b) in once)
     each_n = sum(b - a + 1 for _, (a, b) in each)
     names = ", ".join(kit.types[t].plural for t, _ in once)
-    spans = ", ".join(_span(a, b) for _, (a, b) in once)
-    rows.append(Material(label(kit, "guide_material_deck-home-session", **values, types=names, sheets=spans),
-                         p.path, None, once_n))
+    rows.append(Material(label(kit, "guide_material_deck-home-session", **values, types=names,
+                               sheets=spans([r for _, r in once])), p.path, None, once_n))
     if each:
-        spans = ", ".join(_span(a, b) for _, (a, b) in each)
-        rows.append(Material(label(kit, "guide_material_deck-home-table", **values, sheets=spans), p.path,
-                             each_n, each_n * tables))
+        rows.append(Material(label(kit, "guide_material_deck-home-table", **values, sheets=spans([r for _, r in each])),
+                             p.path, each_n, each_n * tables))
     return rows
 
 
