@@ -72,7 +72,8 @@ def deck_sheets(job: Job, product: Product) -> dict[str, tuple[int, int]] | None
         from kaartenoptafel.impose.grid import make_grid
         from kaartenoptafel.products.deck import type_sheets
 
-        grid = make_grid(job.options.paper, job.ctx.spec.width, job.ctx.spec.height)
+        grid = make_grid(job.options.paper, job.ctx.spec.width, job.ctx.spec.height,
+                         getattr(job.options, "gutter", None))
         pages = type_sheets(job.printed, grid.per_sheet)
     except (ImportError, TypeError, ValueError):
         return None
