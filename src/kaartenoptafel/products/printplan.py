@@ -77,6 +77,8 @@ def deck_sheets(job: Job, product: Product) -> dict[str, tuple[int, int]] | None
         pages = type_sheets(job.printed, grid.per_sheet)
     except (ImportError, TypeError, ValueError):
         return None
+    if len(pages) != sheets(product):
+        return None  # the deck paginates otherwise (e.g. other card sizes on sheets of their own): say nothing wrong
     ranges: dict[str, tuple[int, int]] = {}
     for n, chunk in enumerate(pages, start=1):
         tid = chunk[0].type
