@@ -6,6 +6,7 @@ so the browser tests cannot silently stop running.
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import threading
@@ -28,7 +29,7 @@ def on_ci() -> bool:
 def need(module: str):
     """Import ``module``, skipping the test when it is missing (failing on CI)."""
     if on_ci():
-        return __import__(module)
+        return importlib.import_module(module)
     return pytest.importorskip(module)
 
 
