@@ -4,7 +4,7 @@ The front lists the rounds (number, minutes, clock time, what the table does); t
 the table, the rules that use the tokens and consent, and the checklist that scores the route in the debrief.
 Everything printed comes from data: ``table_card:`` in cards/tafel.yaml (see :mod:`kaartenoptafel.load.tablecard`)
 and the ``table_card_*`` headings in cards/labels.yaml. Large type for reading at arm's length across a table:
-body text 12 pt, shrinking to no less than 11 pt before the card is allowed a third page (which is an error).
+body text 12 pt, shrinking to no less than 10 pt before the card is allowed a third page (which is an error).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from kaartenoptafel.render.pdf import new_canvas
 from kaartenoptafel.write.atomic import write_bytes_atomic
 
 KIND = "table-card"
-SIZES = (12.0, 11.5, 11.0)  # body text, pt: tried in turn until the card fits on two pages
+SIZES = (12.0, 11.5, 11.0, 10.5, 10.0)  # body text, pt: tried in turn until the card fits on two pages
 MAX_PAGES = 2
 INK = "#1d1d1b"
 MUTED = "#545454"
