@@ -95,3 +95,29 @@ def test_the_printed_guide_has_the_rules_the_example_and_the_source_of_its_figur
     assert plain(guide.example.title) in text
     assert "PIAAC 2023" in text and "Stichting Lezen & Schrijven" in text and "3 miljoen" in text
     assert "2,5 miljoen" not in text
+
+
+def test_what_the_guide_quotes_from_the_table_card_is_printed_on_it(built):
+    """The guide sends tables to a place on the table card ('Zet de vinkjes bij ...'): that name must be on the
+    printed table card. It once said 'Geslaagd?' while the card's list was headed 'Is de route gelukt?'."""
+    kit, guide, card = parts(None)
+    quotes = str.maketrans("\u2018\u2019", "''")
+    table_card = " ".join(" ".join(p.extract_text() or "" for p in PdfReader(str(built / "table-card-a4.pdf")).pages)
+                          .translate(quotes).split())
+    texts = [s for r in guide.rounds for s in r.steps] + list(guide.example.steps) + list(guide.debrief)
+    mentions = [m for t in texts for m in re.findall(r"'([^']+)'[^.]{0,20}?op de tafelkaart|vinkjes bij '([^']+)'", t)]
+    named = {x for pair in mentions for x in pair if x}
+    assert named, "the guide names the table card's success list"
+    for name in named:
+        assert fill(name, kit.game.variables) in table_card, name
+    # and every place the table card's rules name in quotes ('Hier hapert het', 'Komt binnen bij', 'Zegt niet',
+    # 'Moeite met') is printed on the board or on a card
+    board = " ".join(p.extract_text() or "" for p in PdfReader(str(built / "board-poster-a3.pdf")).pages)
+    deck = " ".join(p.extract_text() or "" for p in PdfReader(str(built / "deck-a4.pdf")).pages)
+    places = {q for rule in card.rules + card.success for q in re.findall(r"'([^']+)'", rule)}
+    assert {"Hier hapert het", "Komt binnen bij", "Zegt niet"} <= places
+    for place in places:
+        if place in ("vinden", "Brengt", "Haalt"):  # a route step (lower case in a sentence) and the role's lists
+            assert place.capitalize() in board + deck, place
+            continue
+        assert " ".join(place.split()) in " ".join((board + deck).split()), place

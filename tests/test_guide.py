@@ -362,6 +362,21 @@ def test_materials_checklist_equals_what_the_build_made(out, manifest, kit, guid
     assert row(r"^\s*worksheet-afspraak-a4\.pdf\s*$")[0] == kit.game.players_max // 2
 
 
+def test_about_page_counts_the_cards_as_the_checklist_does(out, manifest, kit, labels):
+    """'Over het spel' says how many cards a table gets and how many the session shares, the checklist's figures;
+    not the deck's total (118 printed once, which read as 'Kaarten per tafel 118' beside a checklist of 53)."""
+    about = next(page for level, title, page in outline(out / "guide-a4.pdf") if title == labels["guide_about"])
+    text = " ".join(page_texts(out / "guide-a4.pdf")[about].split())
+    once = {t for t, ct in kit.types.items() if ct.per == "session"}
+    per_type = manifest["cards_per_type"]
+    table = sum(n for t, n in per_type.items() if t not in once)
+    session = sum(n for t, n in per_type.items() if t in once)
+    assert table and session and table + session == manifest["cards"]
+    expected = " ".join(fill(labels["guide_fact_cards_count"], kit, table=table, session=session).split())
+    assert f"{labels['guide_fact_cards']} {expected}" in text, text
+    assert not re.search(rf"\b{manifest['cards']}\b", text)  # the deck's total is no per-table figure
+
+
 def test_print_plan_names_the_deck_sheets_to_print_once_and_per_table(out, manifest, kit, labels):
     """The home deck: the sheets of per-session types once, the others per table; the sheet numbers are the
     ones the deck's own captions give each type."""

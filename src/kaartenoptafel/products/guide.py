@@ -426,6 +426,15 @@ class Story:
             return str(game.players_min)
         return self.L("guide_players", min=game.players_min, max=game.players_max)
 
+    def _cards(self) -> str:
+        """Cards per table and for the whole session, counted as the checklist counts them (not the deck's total)."""
+        types = self.kit.types
+        session = sum(1 for c in self.job.printed if types[c.type].per == "session")
+        table = len(self.job.printed) - session
+        if session:
+            return self.L("guide_fact_cards_count", table=table, session=session)
+        return self.L("guide_fact_cards_table", table=table)
+
     def contents(self) -> None:
         self.chapter(self.L("guide_contents"), toc=False)
         self.flow.append(self.toc)
@@ -438,7 +447,7 @@ class Story:
             (self.L("guide_fact_players"), self._players()),
             (self.L("guide_fact_tables"), str(game.tables)),
             (self.L("guide_fact_duration"), self.L("guide_fact_minutes", n=game.duration)),
-            (self.L("guide_fact_cards"), str(len(self.job.printed))),
+            (self.L("guide_fact_cards"), self._cards()),
         ]
         self.flow.append(Spacer(1, self.geo.size * 0.5))
         data = [[Paragraph(self.text(k), self.st.cell_bold), Paragraph(self.text(v), self.st.cell)] for k, v in facts]
