@@ -24,7 +24,7 @@ from pypdf import PdfReader
 from kaartenoptafel.build import BuildOptions, build, prepare
 from kaartenoptafel.errors import Collector, ContentError
 from kaartenoptafel.impose.tiles import EPS, Rect, count_for, plan_tiles, seams, tile_code
-from kaartenoptafel.load.kit import load_project
+from kaartenoptafel.project import load_project
 from kaartenoptafel.products.board import BOARD_SIZES, prepare_board, read_tile_style, tile_plan, write_poster
 from kaartenoptafel.resolve import resolve
 from pdfcheck import box_mm, fonts, render, size_mm

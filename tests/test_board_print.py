@@ -82,7 +82,7 @@ def test_partners_are_drawn_inside_their_groups_sector(boards):
 def test_wrapped_partner_names_read_unambiguously_in_english(repo, tmp_path):
     """A line that ends where a name ends carries the separator; one that does not continues the name. Read back
     that way, every sector's lines give exactly the partners' names (and 'plus N')."""
-    from kaartenoptafel.load.kit import load_project
+    from kaartenoptafel.project import load_project
 
     kit = load_project(repo, "english")
     ctx = prepare(repo, "english")
