@@ -474,10 +474,11 @@ def test_number_of_card_entries_is_limited(monkeypatch, repo):
     """MAX_CARDS also bounds the card entries themselves (the default kit has more than 50)."""
     from kaartenoptafel.errors import ContentError
     from kaartenoptafel.load import kit as kit_module
+    from kaartenoptafel.project import load_project
 
     monkeypatch.setattr(kit_module, "MAX_CARDS", 50)
     with pytest.raises(ContentError) as info:
-        kit_module.load_project(repo)
+        load_project(repo)
     messages = [str(d) for d in info.value.diagnostics]
     assert any(": error: " in m and "cards; the limit is 50 cards per kit" in m for m in messages), messages
     assert all(d.pos is not None and d.pos.line for d in info.value.diagnostics)

@@ -24,8 +24,11 @@ from pypdf import PdfReader
 from kaartenoptafel.build import BuildOptions, build, prepare
 from kaartenoptafel.errors import Collector, ContentError
 from kaartenoptafel.impose.tiles import EPS, Rect, count_for, plan_tiles, seams, tile_code
-from kaartenoptafel.load.kit import load_project
-from kaartenoptafel.products.board import BOARD_SIZES, prepare_board, read_tile_style, tile_plan, write_poster
+from kaartenoptafel.project import load_project
+from kaartenoptafel.impose.board import tile_plan, write_poster
+from kaartenoptafel.layout.board import BOARD_SIZES
+from kaartenoptafel.layout.boardstyle import read_tile_style
+from kaartenoptafel.products.board import prepare_board
 from kaartenoptafel.resolve import resolve
 from pdfcheck import box_mm, fonts, render, size_mm
 

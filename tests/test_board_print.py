@@ -11,7 +11,10 @@ from pypdf import PdfReader
 
 from kaartenoptafel.build import BuildOptions, build, prepare
 from kaartenoptafel.errors import Collector
-from kaartenoptafel.products.board import prepare_board, read_tile_style, strip_grey, tile_plan
+from kaartenoptafel.impose.board import tile_plan
+from kaartenoptafel.layout.boardstyle import read_tile_style
+from kaartenoptafel.products.board import prepare_board
+from kaartenoptafel.render.ink import strip_grey
 from kaartenoptafel.resolve import resolve
 from pdfcheck import box_mm, find_text, render, size_mm
 
@@ -82,7 +85,7 @@ def test_partners_are_drawn_inside_their_groups_sector(boards):
 def test_wrapped_partner_names_read_unambiguously_in_english(repo, tmp_path):
     """A line that ends where a name ends carries the separator; one that does not continues the name. Read back
     that way, every sector's lines give exactly the partners' names (and 'plus N')."""
-    from kaartenoptafel.load.kit import load_project
+    from kaartenoptafel.project import load_project
 
     kit = load_project(repo, "english")
     ctx = prepare(repo, "english")
@@ -90,7 +93,7 @@ def test_wrapped_partner_names_read_unambiguously_in_english(repo, tmp_path):
     cards = resolve(ctx.kit)
     board, _, _ = prepare_board(ctx, cards, "a3", collector)
     assert board is not None, collector.diagnostics
-    names = {str(c.values.get(board.name_field, c.title)) for c in cards if c.type == board.partner_type}
+    names = {str(c.values.get(board.texts.name_field, c.title)) for c in cards if c.type == board.texts.partner_type}
     wrapped = 0
     for sector in board.sectors:
         partner_lines = [line.text for line in sector.lines if line.font == board.regular]
@@ -103,6 +106,6 @@ def test_wrapped_partner_names_read_unambiguously_in_english(repo, tmp_path):
             else:
                 wrapped += 1
         for name in read:
-            assert name in names or name.startswith(board.more), (sector.group, name, partner_lines)
+            assert name in names or name.startswith(board.texts.more), (sector.group, name, partner_lines)
     assert wrapped >= 1  # the English names are long: some do wrap, and they read back whole
     assert kit.game.language == "en"

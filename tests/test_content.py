@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from kaartenoptafel.errors import Collector
 from kaartenoptafel.load.checks import fill
 from kaartenoptafel.load.guide import parse_guide
-from kaartenoptafel.load.kit import load_project
+from kaartenoptafel.project import load_project
 from kaartenoptafel.load.tablecard import parse_table_card
 
 REPO = Path(__file__).resolve().parent.parent

@@ -88,7 +88,7 @@ def test_edit_preview_save_changes_exactly_one_line(live, page):
     after = path.read_bytes()
     assert diff_lines(before, after) == [f"-    missie: {base_card('uwv')['missie']}",
                                          "+    missie: Mensen in {gemeente} aan werk helpen."]
-    from kaartenoptafel.load.kit import load_project
+    from kaartenoptafel.project import load_project
 
     uwv = next(c for c in load_project(live.root).cards if c.id == "uwv")
     assert uwv.fields["missie"] == "Mensen in {gemeente} aan werk helpen."

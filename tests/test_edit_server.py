@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import editserver
-from kaartenoptafel.load.kit import load_project
+from kaartenoptafel.project import load_project
 from kaartenoptafel.load.yamlfile import read_yaml
 
 httpx = editserver.need("httpx")

@@ -15,7 +15,7 @@ import editserver
 editserver.need("ruamel.yaml")
 
 from kaartenoptafel.edit.yamlio import Conflict, Editor, Refused, read_source, write  # noqa: E402
-from kaartenoptafel.load.kit import load_project  # noqa: E402
+from kaartenoptafel.project import load_project  # noqa: E402
 from kaartenoptafel.load.yamlfile import parse_yaml, read_yaml  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent

@@ -24,7 +24,7 @@ from kaartenoptafel.resolve import expand, resolve
 from kaartenoptafel.cli import main
 from kaartenoptafel.layout.spec import load_layout
 from kaartenoptafel.load.jsonschema import card_schema
-from kaartenoptafel.load.kit import load_project
+from kaartenoptafel.project import load_project
 from kaartenoptafel.load.yamlfile import read_yaml
 
 SAMPLE = """\

@@ -316,7 +316,7 @@ def test_a_choice_typed_in_nfd_matches_the_nfc_choice(project, monkeypatch, caps
 
 
 def test_an_overlay_that_removes_every_card_is_an_error_at_its_line(project, monkeypatch, capsys):
-    from kaartenoptafel.load.kit import load_project
+    from kaartenoptafel.project import load_project
 
     ids = [card.id for card in load_project(project).cards]
     (project / "cards" / "regions" / "leeg.yaml").write_text(

@@ -25,7 +25,7 @@ from kaartenoptafel.errors import Collector
 from kaartenoptafel.impose.booklet import padded, reading_order, sides, two_up
 from kaartenoptafel.load.checks import fill as fill_variables
 from kaartenoptafel.load.guide import parse_guide
-from kaartenoptafel.load.kit import load_project
+from kaartenoptafel.project import load_project
 from kaartenoptafel.load.yamlfile import read_yaml
 
 from pdfcheck import fonts, qpdf_problems

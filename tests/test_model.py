@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kaartenoptafel.errors import ContentError
-from kaartenoptafel.load.kit import load_project
+from kaartenoptafel.project import load_project
 from kaartenoptafel.load.yamlfile import parse_yaml
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kaartenoptafel.load.kit import load_project
+from kaartenoptafel.project import load_project
 from kaartenoptafel.resolve import resolve
 
 from conftest import REPO

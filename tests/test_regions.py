@@ -22,7 +22,7 @@ from pypdf import PdfReader
 
 from kaartenoptafel.errors import ContentError
 from kaartenoptafel.load.checks import walk_strings
-from kaartenoptafel.load.kit import load_project
+from kaartenoptafel.project import load_project
 from kaartenoptafel.resolve.overlay import list_regions
 
 REPO = Path(__file__).resolve().parent.parent

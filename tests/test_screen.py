@@ -18,7 +18,7 @@ from kaartenoptafel.build import BuildOptions, build
 from kaartenoptafel.errors import Collector
 from kaartenoptafel.load.checks import fill
 from kaartenoptafel.load.guide import parse_guide
-from kaartenoptafel.load.kit import load_project
+from kaartenoptafel.project import load_project
 
 CHROMIUM = Path("/usr/bin/chromium")
 

@@ -21,7 +21,7 @@ from pypdf import PdfReader
 from kaartenoptafel.build import BuildOptions, build
 from kaartenoptafel.errors import Collector
 from kaartenoptafel.load.checks import fill
-from kaartenoptafel.load.kit import load_project
+from kaartenoptafel.project import load_project
 from kaartenoptafel.load.tablecard import parse_table_card
 
 from kits import REPO

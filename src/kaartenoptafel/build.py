@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Callable
 
 from kaartenoptafel.errors import Collector, ContentError, Diagnostic, Pos, did_you_mean
-from kaartenoptafel.layout.card import Context, check_printable
+from kaartenoptafel.check.printable import check_printable
+from kaartenoptafel.layout.card import Context
 from kaartenoptafel.layout.spec import load_layout
-from kaartenoptafel.load.kit import load_project
+from kaartenoptafel.project import load_project
 from kaartenoptafel.load.model import Kit
 from kaartenoptafel.render.fonts import register_family
 from kaartenoptafel.resolve import ResolvedCard, deck_order, expand, resolve

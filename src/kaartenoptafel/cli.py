@@ -19,8 +19,9 @@ from pathlib import Path
 import click
 
 from kaartenoptafel import __version__
-from kaartenoptafel.errors import EXIT_CONTENT, EXIT_INTERNAL, EXIT_INTERRUPTED, ContentError, printable
-from kaartenoptafel.load.kit import default_kit_root, find_project, is_project, load_project
+from kaartenoptafel.commands.project import project_root
+from kaartenoptafel.errors import EXIT_CONTENT, EXIT_INTERNAL, EXIT_INTERRUPTED, ContentError, in_file_order, printable
+from kaartenoptafel.project import load_project
 from kaartenoptafel.options import FiniteFloat, Offset, OutputFolder, output_file
 
 EPILOG = """\b
@@ -31,24 +32,6 @@ Exit codes:
   70  internal fault: a bug in kaartenoptafel; the report says where to file it
   130 interrupted (Ctrl-C); the previous output is left as it was
 """
-
-
-def _project(path: str | None) -> Path:
-    """The project folder: --project, else the nearest folder from here upwards with cards/game.yaml (as git finds
-    its repository), else the built-in default kit (said on stderr, so nobody edits one kit and prints another)."""
-    if path is not None:
-        if not str(path).strip():
-            raise click.BadParameter("the project folder is empty; give a folder name", param_hint="'--project'")
-        root = Path(path)
-        if not is_project(root):
-            raise click.UsageError(f"'{printable(path)}' is not a kaartenoptafel project (no cards/game.yaml there)")
-        return root.resolve()
-    found = find_project(Path.cwd())
-    if found is not None:
-        return found
-    click.echo("note: no kaartenoptafel project here or in a folder above (no cards/game.yaml); "
-               "using the built-in kit", err=True)
-    return default_kit_root()
 
 
 project_option = click.option(
@@ -90,7 +73,7 @@ def validate(project: str | None, region: str | None) -> None:
     """Check every card, type and layout file; list every problem with its file, line and column."""
     from kaartenoptafel.build import check_all, prepare
 
-    root = _project(project)
+    root = project_root(project)
     ctx = prepare(root, region)
     check_all(ctx)  # text that cannot fit, board problems: what a build would report
     counts = {t: len(ctx.kit.cards_of(t)) for t in ctx.kit.types}
@@ -104,7 +87,7 @@ def validate(project: str | None, region: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def list_cards(project: str | None, region: str | None, as_json: bool) -> None:
     """List the cards: id, type, title, count and where each is defined."""
-    root = _project(project)
+    root = project_root(project)
     kit = load_project(root, region)
     rows = [
         {"id": c.id, "type": c.type, "title": c.title(kit.types), "count": c.count,
@@ -126,7 +109,7 @@ def schema(project: str | None, output: str | None) -> None:
     """Print a JSON Schema of the card files, for editor autocompletion (see the README)."""
     from kaartenoptafel.load.jsonschema import card_schema
 
-    kit = load_project(_project(project))
+    kit = load_project(project_root(project))
     text = json.dumps(card_schema(kit), indent=2, ensure_ascii=False) + "\n"
     if output is not None:
         from kaartenoptafel.write.atomic import write_bytes_atomic
@@ -165,7 +148,7 @@ def build(project, region, paper, duplex, back_offset, gutter, only, layout, out
     for name in only:
         if name not in known:
             raise click.BadParameter(f"'{name}' is not a product; choose from {', '.join(known)}", param_hint="--only")
-    root = _project(project)
+    root = project_root(project)
     options = BuildOptions(
         project=root, out_dir=Path(out_dir), region=region, paper=paper.lower(), duplex=duplex,
         back_offset=back_offset, only=tuple(only), layout=layout, board_size=board_size.lower(),
@@ -197,7 +180,7 @@ def calibrate(project, paper, duplex, output, region) -> None:
     from kaartenoptafel.products.calibrate import write_calibration
 
     target = output_file(output, "calibrate.pdf")  # `-o folder/` writes folder/calibrate.pdf
-    ctx = prepare(_project(project), region)  # a language overlay translates the sheet's texts
+    ctx = prepare(project_root(project), region)  # a language overlay translates the sheet's texts
     write_calibration(ctx, target, paper.lower(), duplex)
     click.echo(f"{target}: print it double-sided, then follow the steps on the sheet")
 
@@ -217,7 +200,7 @@ def main() -> None:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except ContentError as exc:
-        for diagnostic in sorted(exc.diagnostics, key=_order):
+        for diagnostic in sorted(exc.diagnostics, key=in_file_order):
             click.echo(str(diagnostic), err=True)
         n = len(exc.diagnostics)
         click.echo(f"{n} problem{'s' if n != 1 else ''} found; nothing was written", err=True)
@@ -262,14 +245,6 @@ def _shown(filename) -> str:
         path = path.parent
     parts = [re.sub(r"^\.(.+)\.(?:staging|old)-\w+$", r"\1", part) for part in path.parts]
     return str(Path(*parts)) if parts else str(path)
-
-
-def _order(diagnostic) -> tuple:
-    """Messages in file order, so an editor can walk down them."""
-    pos = diagnostic.pos
-    if pos is None:
-        return ("", 0, 0)
-    return (pos.path, pos.line or 0, pos.col or 0)
 
 
 def _internal(exc: BaseException) -> None:

@@ -105,3 +105,11 @@ def did_you_mean(word: str, options) -> str:
 def one_of(options) -> str:
     opts = sorted(str(o) for o in options)
     return ", ".join(f"'{o}'" for o in opts)
+
+
+def in_file_order(diagnostic) -> tuple:
+    """Messages in file order, so an editor can walk down them."""
+    pos = diagnostic.pos
+    if pos is None:
+        return ("", 0, 0)
+    return (pos.path, pos.line or 0, pos.col or 0)

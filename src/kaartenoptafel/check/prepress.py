@@ -219,10 +219,10 @@ def check_images(ctx, prep: Prepress, cards, out: Collector) -> None:
 def check_image_file(prep: Prepress, path: Path, w_pt: float, h_pt: float, pos: Pos | None, out: Collector) -> None:
     from PIL import Image
 
-    from kaartenoptafel.render.images import MAX_DPI, _opened
+    from kaartenoptafel.render.images import MAX_DPI, opened_image
 
     try:
-        with _opened(path) as im:  # Pillow's pixel limit as an error for this call, not changed for the process
+        with opened_image(path) as im:  # Pillow's pixel limit as an error for this call, not changed for the process
             im.load()
             rgb = im.convert("RGBA" if "A" in im.getbands() or "transparency" in im.info else "RGB")
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError, Image.DecompressionBombWarning):

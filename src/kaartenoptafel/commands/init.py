@@ -118,7 +118,7 @@ def init(directory: str, region: str | None) -> None:
                                  param_hint="'DIRECTORY'")
     target = Path(directory)
     written = create_project(target, region)
-    from kaartenoptafel.load.kit import load_project
+    from kaartenoptafel.project import load_project
 
     load_project(target.resolve(), region)  # check that the new project loads (and its overlay)
     click.echo(f"created {target}/ with cards/ and layouts/ from the built-in kit")

@@ -21,6 +21,7 @@ from kaartenoptafel.commands.cardimage import (
     render_pages,
     write_png,
 )
+from kaartenoptafel.commands.project import project_root
 from kaartenoptafel.options import output_file
 
 project_option = click.option(
@@ -29,12 +30,6 @@ project_option = click.option(
 )
 region_option = click.option("--region", "-r", metavar="NAME", default=None, help="Use a region's overlay.")
 layout_option = click.option("--layout", default="default.yaml", show_default=True, help="Layout file in layouts/.")
-
-
-def project_root(project: str | None) -> Path:
-    from kaartenoptafel.cli import _project  # imported late: cli.py imports this module at its end
-
-    return _project(project)
 
 
 @click.command()

@@ -13,16 +13,11 @@ from pathlib import Path
 
 import click
 
+from kaartenoptafel.commands.project import project_root
 from kaartenoptafel.errors import Collector, ContentError
-from kaartenoptafel.load.kit import load_project
+from kaartenoptafel.project import load_project
 from kaartenoptafel.load.model import Kit
 from kaartenoptafel.resolve.overlay import BASE, list_regions, read_overlay
-
-
-def _project(path: str | None) -> Path:
-    from kaartenoptafel.cli import _project as find
-
-    return find(path)
 
 
 project_option = click.option(
@@ -54,7 +49,7 @@ def describe_regions(root: Path) -> list[dict]:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def regions(project: str | None, as_json: bool) -> None:
     """List the region and language overlays (cards/regions/*.yaml) that `kot build --region` accepts."""
-    root = _project(project)
+    root = project_root(project)
     rows = describe_regions(root)
     if as_json:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
@@ -116,7 +111,7 @@ def diff_kits(before: Kit, after: Kit) -> dict:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 def diff(project: str | None, region: str, as_json: bool) -> None:
     """List the cards a region's overlay adds, changes and removes (against what it extends)."""
-    root = _project(project)
+    root = project_root(project)
     out = Collector()
     overlay = read_overlay(root, region, out)
     out.raise_if_any()

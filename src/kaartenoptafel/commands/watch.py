@@ -19,7 +19,8 @@ from typing import Callable
 
 import click
 
-from kaartenoptafel.commands.preview import layout_option, project_option, project_root, region_option
+from kaartenoptafel.commands.preview import layout_option, project_option, region_option
+from kaartenoptafel.commands.project import project_root
 from kaartenoptafel.options import FiniteFloat, OutputFolder
 
 WATCHED_DIRS = ("cards", "layouts")
@@ -149,9 +150,9 @@ class Watcher:
         return False
 
     def _problems(self, diagnostics) -> None:
-        from kaartenoptafel.cli import _order
+        from kaartenoptafel.errors import in_file_order
 
-        for diagnostic in sorted(diagnostics, key=_order):
+        for diagnostic in sorted(diagnostics, key=in_file_order):
             self.echo(str(diagnostic), err=True)
         n = len(diagnostics)
         self.echo(f"[{self.stamp()}] {n} problem{'s' if n != 1 else ''} found; the last good output is unchanged; "

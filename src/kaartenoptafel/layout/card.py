@@ -12,7 +12,7 @@ from pathlib import Path
 from reportlab.lib.units import mm
 
 from kaartenoptafel.errors import Collector, Pos
-from kaartenoptafel.layout.contrast import check_card_contrast, readable_on
+from kaartenoptafel.layout.contrast import readable_on
 from kaartenoptafel.layout.spec import HEX, Colour, Frame, LayoutSpec, Style, TypeLayout
 from kaartenoptafel.layout.text import Fitted, Item, Overflow, TextStyle, fit, hyphenation_language
 from kaartenoptafel.load.model import CardType, Kit
@@ -298,41 +298,11 @@ def _check_glyphs(ctx: Context, card: ResolvedCard, out: Collector) -> None:
     for name, value in card.values.items():
         if name in fields and fields[name].kind == "image":
             continue  # a file name, never drawn
-        if _missing_glyphs(ctx, card.id, name, value, card.field_pos.get(name, card.pos), out):
+        if missing_glyphs(ctx, card.id, name, value, card.field_pos.get(name, card.pos), out):
             return
 
 
-def check_printable(ctx: Context) -> None:
-    """The checks ``kot validate`` can make without laying out every card; raises ContentError.
-
-    Every character of every card text, back text and the game title must be in the font (else it
-    would print as a box), every text colour must contrast enough with what it is printed on, and every
-    type's back must fit.
-    """
-    from kaartenoptafel.layout.back import layout_back
-    from kaartenoptafel.resolve import resolve
-
-    out = Collector()
-    for card in resolve(ctx.kit):
-        ctype = ctx.kit.types[card.type]
-        for name, value in card.values.items():
-            if ctype.fields[name].kind == "image":
-                continue  # a file name, never drawn
-            _missing_glyphs(ctx, card.id, name, value, card.field_pos.get(name, card.pos), out)
-    game = ctx.kit.game
-    _missing_glyphs(ctx, None, "title", game.title, game.pos, out, "the game's title")
-    for ctype in ctx.kit.types.values():
-        _missing_glyphs(ctx, None, "back", ctype.back_text, ctype.pos, out, f"the back text of type '{ctype.id}'")
-    found = Collector()
-    check_card_contrast(ctx, found)  # text colours against their backgrounds (WCAG 2 AA)
-    for problem in dict.fromkeys(found.diagnostics):
-        out.diagnostics.append(problem)
-    out.raise_if_any()
-    for ctype in ctx.kit.types.values():
-        layout_back(ctx, ctype)  # raises a located ContentError when its text cannot fit
-
-
-def _missing_glyphs(ctx: Context, card_id, name: str, value, pos, out: Collector, what: str | None = None) -> bool:
+def missing_glyphs(ctx: Context, card_id, name: str, value, pos, out: Collector, what: str | None = None) -> bool:
     texts = value if isinstance(value, list) else [value]
     for text in texts:
         missing = ctx.family.missing(str(text))

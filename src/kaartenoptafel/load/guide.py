@@ -61,7 +61,7 @@ class Guide:
         return sum(r.minutes for r in self.rounds)
 
 
-def _paragraphs(out: Collector, value, pos: Pos, what: str) -> tuple[str, ...]:
+def read_paragraphs(out: Collector, value, pos: Pos, what: str) -> tuple[str, ...]:
     """A text (blank lines separate paragraphs) or a list of texts."""
     if value is None:
         return ()
@@ -77,7 +77,7 @@ def _paragraphs(out: Collector, value, pos: Pos, what: str) -> tuple[str, ...]:
     return tuple(" ".join(p.split()) for p in str(value).split("\n\n") if p.strip())
 
 
-def _items(out: Collector, doc, key: tuple, value, what: str) -> tuple[str, ...]:
+def read_items(out: Collector, doc, key: tuple, value, what: str) -> tuple[str, ...]:
     """A list of texts (a single text counts as a list of one)."""
     if value is None:
         return ()
@@ -126,10 +126,10 @@ def parse_guide(section: Section, game: Game, types: dict[str, CardType], out: C
     check_keys(out, data, GUIDE_KEYS, lambda k: doc.key_pos(*base, k), "'guide'")
 
     def text(key):
-        return _paragraphs(out, data.get(key), doc.pos(*base, key), f"'{key}'")
+        return read_paragraphs(out, data.get(key), doc.pos(*base, key), f"'{key}'")
 
     def items(key):
-        return _items(out, doc, base + (key,), data.get(key), f"'{key}'")
+        return read_items(out, doc, base + (key,), data.get(key), f"'{key}'")
 
     rounds = _rounds(out, doc, base + ("rounds",), data.get("rounds"))
     copies: dict[str, int | str] = {}
@@ -173,8 +173,8 @@ def _example(out: Collector, doc, key: tuple, value) -> Example | None:
         return None
     if not expect(out, title, str, doc.pos(*key, "title"), "the title of the example"):
         return None
-    return Example(title=str(title), text=_paragraphs(out, value.get("text"), doc.pos(*key, "text"), "'example.text'"),
-                   steps=_items(out, doc, key + ("steps",), value.get("steps"), "'example.steps'"))
+    return Example(title=str(title), text=read_paragraphs(out, value.get("text"), doc.pos(*key, "text"), "'example.text'"),
+                   steps=read_items(out, doc, key + ("steps",), value.get("steps"), "'example.steps'"))
 
 
 def _rounds(out: Collector, doc, key: tuple, value) -> tuple[Round, ...]:
@@ -208,9 +208,9 @@ def _rounds(out: Collector, doc, key: tuple, value) -> tuple[Round, ...]:
         rounds.append(Round(
             title=str(title),
             minutes=minutes,
-            goal=_paragraphs(out, entry.get("goal"), doc.pos(*where, "goal"), f"the goal of round {i + 1}"),
-            say=_paragraphs(out, entry.get("say"), doc.pos(*where, "say"), f"'say' of round {i + 1}"),
-            steps=_items(out, doc, where + ("steps",), entry.get("steps"), f"the steps of round {i + 1}"),
+            goal=read_paragraphs(out, entry.get("goal"), doc.pos(*where, "goal"), f"the goal of round {i + 1}"),
+            say=read_paragraphs(out, entry.get("say"), doc.pos(*where, "say"), f"'say' of round {i + 1}"),
+            steps=read_items(out, doc, where + ("steps",), entry.get("steps"), f"the steps of round {i + 1}"),
             pos=doc.pos(*where),
         ))
     return tuple(rounds)

@@ -144,19 +144,33 @@ def read_sources(root: Path, out: Collector) -> Sources:
     return Sources(root, game, types, others, files)
 
 
-def load_project(root: Path, region: str | None = None) -> Kit:
-    """Read and validate the project at ``root``; raises ContentError listing every problem."""
-    out = Collector()
+@dataclass
+class Parsed:
+    """A project read and parsed but not yet validated as a whole: what region overlays patch (in resolve/)."""
+
+    root: Path
+    game: Game | None
+    types: dict[str, CardType]
+    raw_cards: list[RawCard]
+    sections: dict[str, Section]
+    files: list[str]
+
+
+def read_project(root: Path, out: Collector) -> Parsed:
+    """Read and parse the project's files at ``root``; problems go to ``out``."""
     src = read_sources(root, out)
     game = parse_game(src.game, out) if src.game is not None else None
     types = parse_types(src.types, game, out) if src.types is not None else {}
     raw_cards, sections = collect_entries(src.others, out)
-    removed: dict[str, Pos] = {}  # card id -> the overlay line that removed it
-    if region is not None:
-        from kaartenoptafel.resolve.overlay import apply_overlays  # regions: issue 6
+    return Parsed(root, game, types, raw_cards, sections, src.files)
 
-        game, raw_cards, sections = apply_overlays(root, region, game, raw_cards, sections, out, types=types,
-                                                   removed=removed)
+
+def check_project(parsed: Parsed, removed: dict[str, Pos], out: Collector) -> Kit:
+    """Validate the (overlaid) project as a whole; raises ContentError listing every problem in ``out``.
+
+    ``removed``: card id -> the overlay line that removed it, so a reference to it is reported there.
+    """
+    root, game, types, raw_cards, sections = parsed.root, parsed.game, parsed.types, parsed.raw_cards, parsed.sections
     if game is None:
         out.raise_if_any()
     cards = validate_cards(raw_cards, types, game, out) if types else []
@@ -171,7 +185,7 @@ def load_project(root: Path, region: str | None = None) -> Kit:
     check_guide(sections, game, types, out)  # the guide's rounds must add up to the game's duration
     check_table_card(sections, game, out)  # and so must the table card's
     out.raise_if_any()
-    return Kit(root, game, types, tuple(cards), sections, tuple(src.files))
+    return Kit(root, game, types, tuple(cards), sections, tuple(parsed.files))
 
 
 def _check_limits_and_images(root: Path, cards: list[Card], types: dict[str, CardType], game: Game, out: Collector) -> None:

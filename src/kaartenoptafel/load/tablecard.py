@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from kaartenoptafel.errors import Collector
 from kaartenoptafel.load.checks import check_keys, expect
-from kaartenoptafel.load.guide import _items, _paragraphs
+from kaartenoptafel.load.guide import read_items, read_paragraphs
 from kaartenoptafel.load.model import Game, Section
 
 TABLE_CARD_KEYS = ("title", "intro", "roles", "rounds", "rules", "success")
@@ -66,11 +66,11 @@ def parse_table_card(section: Section, game: Game, out: Collector) -> TableCard:
         title = ""
     card = TableCard(
         title=str(title),
-        intro=_paragraphs(out, data.get("intro"), doc.pos(*base, "intro"), "'intro'"),
+        intro=read_paragraphs(out, data.get("intro"), doc.pos(*base, "intro"), "'intro'"),
         roles=_roles(out, doc, base + ("roles",), data.get("roles")),
         rounds=_rounds(out, doc, base + ("rounds",), data.get("rounds")),
-        rules=_items(out, doc, base + ("rules",), data.get("rules"), "'rules'"),
-        success=_items(out, doc, base + ("success",), data.get("success"), "'success'"),
+        rules=read_items(out, doc, base + ("rules",), data.get("rules"), "'rules'"),
+        success=read_items(out, doc, base + ("success",), data.get("success"), "'success'"),
     )
     for key in ("rules", "success"):
         if not getattr(card, key) and key not in data:
@@ -141,7 +141,7 @@ def _rounds(out: Collector, doc, key: tuple, value) -> tuple[TableRound, ...]:
         elif minutes < 1:
             out.error(doc.pos(*where, "minutes"), f"{named} must take at least 1 minute, not {minutes}")
             minutes = 0
-        do = _items(out, doc, where + ("do",), entry.get("do"), f"'do' of round {i + 1}")
+        do = read_items(out, doc, where + ("do",), entry.get("do"), f"'do' of round {i + 1}")
         if not do and entry.get("do") is None:
             out.error(doc.pos(*where), f"{named} of the table card has no 'do': say what the table does, "
                                        "step by step")

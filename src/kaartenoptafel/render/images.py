@@ -27,7 +27,7 @@ def _fail(pos: Pos | None, path: Path, message: str) -> ContentError:
 
 
 @contextmanager
-def _opened(path: Path):
+def opened_image(path: Path):
     """``Image.open`` with Pillow's own decompression-bomb check made an error for this call only: the process-wide
     ``Image.MAX_IMAGE_PIXELS`` stays as the user's program set it, and no warning with a site-packages path shows."""
     with warnings.catch_warnings():
@@ -52,7 +52,7 @@ def _load(path: Path, max_w_px: int, max_h_px: int, pos: Pos | None) -> tuple[by
     if not path.is_file():
         raise _fail(pos, path, "file not found")
     try:
-        with _opened(path) as im:
+        with opened_image(path) as im:
             problem = _header_problem(im, path.name)
             if problem:
                 raise ContentError([Diagnostic(pos or Pos(str(path)), problem)])
@@ -78,7 +78,7 @@ def _load(path: Path, max_w_px: int, max_h_px: int, pos: Pos | None) -> tuple[by
 def _decodes(path: Path, stamp: tuple) -> str | None:
     """Decode every pixel of the image once per version of the file (``stamp``): what a build will do with it."""
     try:
-        with _opened(path) as im:
+        with opened_image(path) as im:
             im.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         return f"too many pixels (the limit is {MAX_PIXELS:,})"
@@ -100,7 +100,7 @@ def check_image(root: Path, rel) -> tuple[Path | None, str | None]:
     if problem:
         return None, problem
     try:
-        with _opened(path) as im:
+        with opened_image(path) as im:
             problem = _header_problem(im, rel)
             if problem:
                 return None, problem

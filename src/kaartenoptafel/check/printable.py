@@ -1,0 +1,36 @@
+"""The checks ``kot validate`` makes on the laid-out kit without building it: glyphs, contrast, backs."""
+
+from __future__ import annotations
+
+from kaartenoptafel.errors import Collector
+from kaartenoptafel.layout.back import layout_back
+from kaartenoptafel.layout.card import Context, missing_glyphs
+from kaartenoptafel.layout.contrast import check_card_contrast
+from kaartenoptafel.resolve import resolve
+
+
+def check_printable(ctx: Context) -> None:
+    """The checks ``kot validate`` can make without laying out every card; raises ContentError.
+
+    Every character of every card text, back text and the game title must be in the font (else it
+    would print as a box), every text colour must contrast enough with what it is printed on, and every
+    type's back must fit.
+    """
+    out = Collector()
+    for card in resolve(ctx.kit):
+        ctype = ctx.kit.types[card.type]
+        for name, value in card.values.items():
+            if ctype.fields[name].kind == "image":
+                continue  # a file name, never drawn
+            missing_glyphs(ctx, card.id, name, value, card.field_pos.get(name, card.pos), out)
+    game = ctx.kit.game
+    missing_glyphs(ctx, None, "title", game.title, game.pos, out, "the game's title")
+    for ctype in ctx.kit.types.values():
+        missing_glyphs(ctx, None, "back", ctype.back_text, ctype.pos, out, f"the back text of type '{ctype.id}'")
+    found = Collector()
+    check_card_contrast(ctx, found)  # text colours against their backgrounds (WCAG 2 AA)
+    for problem in dict.fromkeys(found.diagnostics):
+        out.diagnostics.append(problem)
+    out.raise_if_any()
+    for ctype in ctx.kit.types.values():
+        layout_back(ctx, ctype)  # raises a located ContentError when its text cannot fit
