@@ -16,6 +16,7 @@ import pytest
 
 from kaartenoptafel.build import BuildOptions, build
 from kaartenoptafel.errors import Collector
+from kaartenoptafel.layout.text import typographic
 from kaartenoptafel.load.checks import fill
 from kaartenoptafel.load.guide import parse_guide
 from kaartenoptafel.project import load_project
@@ -62,7 +63,8 @@ def flat(text: str) -> str:
 
 
 def plain(text: str) -> str:
-    return flat(text.replace("**", ""))
+    """A text as the screen shows it: no markup, quotes and apostrophes typographic (Dutch kit)."""
+    return flat(typographic(text.replace("**", ""), "nl"))
 
 
 @pytest.fixture(scope="module")
@@ -131,6 +133,7 @@ def test_every_round_of_the_guide_is_a_screen_in_order(page, kit, guide, screen)
             assert plain(fill(part, v)) in text, part
     assert kit.game.title in text
     assert "{" not in text
+    assert "'" not in text and '"' not in text, "straight quotes: the screen shows „...” and ’ as the printed guide does"
 
 
 def test_screen_is_deterministic_and_translated(repo, tmp_path, screen):

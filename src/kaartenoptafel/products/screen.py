@@ -17,6 +17,7 @@ from reportlab.pdfbase import pdfmetrics
 
 from kaartenoptafel.build import Job, Product, register_product
 from kaartenoptafel.errors import Collector
+from kaartenoptafel.layout.text import typographic
 from kaartenoptafel.load.checks import fill
 from kaartenoptafel.load.guide import Guide, parse_guide
 from kaartenoptafel.products.labels import label
@@ -152,11 +153,11 @@ def render_screen(job: Job, guide: Guide) -> str:
     def L(key: str, **values) -> str:  # noqa: N802
         return label(kit, key, **values)
 
-    def text(value: str) -> str:
-        return to_html(fill(value, v))
+    def text(value: str) -> str:  # quotes and apostrophes as the printed guide and table card show them
+        return to_html(typographic(fill(value, v), kit.game.language))
 
     def attr(value: str) -> str:
-        return html.escape(fill(value, v), quote=True)
+        return html.escape(typographic(fill(value, v), kit.game.language), quote=True)
 
     accent_colour = job.ctx.spec.colours.get("guide")
     accent = accent_colour.hex() if accent_colour else ACCENT
