@@ -28,9 +28,11 @@ GAME = Mapping(
         "duration": Field(Int("the session in minutes; the guide's and table card's rounds add up to it", (75,),
                               minimum=1), required=True, what="'duration'"),
         "variables": Field(Mapping("texts the cards use as {name}, such as {gemeente}",
-                                   ({"gemeente": "Assen"},), extra=Text(), nullable=True), what="'variables'"),
+                                   ({"gemeente": "Assen"},), extra=Field(Text(), what="variables '{name}'"),
+                                   nullable=True), what="'variables'"),
         "groups": Field(Mapping("the role groups: id: name (choice fields with choices: groups use them)",
-                                ({"zorg": "Zorg en welzijn"},), keys=Slug(), extra=Text(), nullable=True),
+                                ({"zorg": "Zorg en welzijn"},), keys=Slug(),
+                                extra=Field(Text(), what="groups '{name}'"), nullable=True),
                         what="'groups'"),
     },
 )

@@ -27,6 +27,9 @@ def _cards(description: str, names: tuple[str, ...], what: str) -> Mapping:
                            for name in names})
 
 
+COPIES = Field(Int("copies per table", minimum=1), what="copies of '{kind}' (a number, or 'pairs')",
+               too_low="copies of '{kind}' must be at least {minimum} (per table), not {value}")
+
 EXAMPLE = Mapping(
     "a worked example after the rounds: one resident, the four steps, one agreement", what="'example'", nullable=True,
     fields={
@@ -47,15 +50,13 @@ GUIDE = Mapping(
         "tips": Field(items("tips for the facilitator"), what="'tips'"),
         "debrief": Field(paragraphs("the debrief"), what="'debrief'"),
         "questions": Field(_cards("which cards (and fields) the debrief's questions come from",
-                                  ("type", "title", "question", "follow_up"), "'questions'")),
+                                  ("type", "title", "question", "follow_up"), "'questions'"), what="'questions'"),
         "partners": Field(_cards("which cards (and fields) the region page's partners come from",
-                                 ("type", "name", "group"), "'partners'")),
+                                 ("type", "name", "group"), "'partners'"), what="'partners'"),
         "copies": Field(Mapping("copies per table of each material: a number, or 'pairs' (one per pair of players)",
-                                ({"werkblad": 2, "afspraak": "pairs"},), nullable=True, what="'copies'",
-                                extra=AnyOf(options=(Int(minimum=1), Choice(choices=("pairs",))))),
-                        what="copies of '{kind}' (a number, or 'pairs')",
-                        too_low="copies of '{kind}' must be at least {minimum} (per table), not {value}"),
-        "example": Field(EXAMPLE),
+                                ({"werkblad": 2, "afspraak": "pairs"},), nullable=True,
+                                extra=AnyOf(options=(COPIES.node, Choice(choices=("pairs",))))), what="'copies'"),
+        "example": Field(EXAMPLE, what="'example'"),
     },
 )
 

@@ -182,7 +182,7 @@ class Mapping(Node):
     """
 
     fields: dict[str, Field] = field(default_factory=dict)
-    extra: Node | bool = False
+    extra: Node | Field | bool = False  # a Field when messages name the values of the free keys
     keys: Node | None = None
     what: str = ""
     min_properties: int | None = None
@@ -203,7 +203,8 @@ class Mapping(Node):
             schema["properties"] = {name: f.node.json() for name, f in self.fields.items()}
         if self.required:
             schema["required"] = list(self.required)
-        schema["additionalProperties"] = self.extra.json() if isinstance(self.extra, Node) else self.extra
+        extra = self.extra.node if isinstance(self.extra, Field) else self.extra
+        schema["additionalProperties"] = extra.json() if isinstance(extra, Node) else extra
         if self.keys is not None:
             schema["propertyNames"] = self.keys.json()
         if self.min_properties is not None:
