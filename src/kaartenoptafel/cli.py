@@ -104,19 +104,48 @@ def list_cards(project: str | None, region: str | None, as_json: bool) -> None:
 
 @cli.command(epilog=EPILOG)
 @project_option
-@click.option("-o", "--output", default=None, help="Write to a file instead of stdout (a folder gets schema.json).")
-def schema(project: str | None, output: str | None) -> None:
-    """Print a JSON Schema of the card files, for editor autocompletion (see the README)."""
-    from kaartenoptafel.load.jsonschema import card_schema
+@click.option("-o", "--output", default=None,
+              help="Write to a file instead of stdout (a folder gets schema.json, or KIND.schema.json with --kind).")
+@click.option("--kind", "kind", default=None, metavar="KIND",
+              help="The file kind: cards (the default), game, types, guide, table-card, labels, board, overlay, "
+                   "layout, board-layout; 'all' writes every kind into the folder given by -o.")
+@click.option("--kinds", "list_kinds", is_flag=True, help="List the file kinds and the files each describes.")
+def schema(project: str | None, output: str | None, kind: str | None, list_kinds: bool) -> None:
+    """Print a JSON Schema of a file kind (the card files by default), for editor autocompletion (see the README)."""
+    from kaartenoptafel.schema import KINDS
 
-    kit = load_project(project_root(project))
-    text = json.dumps(card_schema(kit), indent=2, ensure_ascii=False) + "\n"
-    if output is not None:
-        from kaartenoptafel.write.atomic import write_bytes_atomic
+    if list_kinds:
+        width = max(len(name) for name in KINDS)
+        for k in KINDS.values():
+            click.echo(f"{k.name:<{width}}  {k.about}: {', '.join(k.files)}")
+        return
+    if kind is not None and kind != "all" and kind not in KINDS:
+        from kaartenoptafel.errors import did_you_mean, one_of
 
-        write_bytes_atomic(output_file(output, "schema.json"), text.encode("utf-8"))
-    else:
-        click.echo(text, nl=False)
+        raise click.BadParameter(f"unknown kind '{kind}'{did_you_mean(kind, KINDS)}; expected one of "
+                                 f"{one_of(KINDS)} or 'all'", param_hint="'--kind'")
+    if kind == "all" and output is None:
+        raise click.BadParameter("--kind all writes one file per kind: give a folder with -o",
+                                 param_hint="'--kind'")
+    names = list(KINDS) if kind == "all" else [kind or "cards"]
+    kit = load_project(project_root(project)) if "cards" in names else None
+
+    def text(name: str) -> str:
+        return json.dumps(KINDS[name].schema(kit), indent=2, ensure_ascii=False) + "\n"
+
+    if output is None:
+        click.echo(text(names[0]), nl=False)
+        return
+    from kaartenoptafel.write.atomic import write_bytes_atomic
+
+    if kind == "all":
+        folder = Path(output)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            write_bytes_atomic(folder / f"{name}.schema.json", text(name).encode("utf-8"))
+        return
+    default_name = "schema.json" if kind is None else f"{kind}.schema.json"
+    write_bytes_atomic(output_file(output, default_name), text(names[0]).encode("utf-8"))
 
 
 @cli.command(epilog=EPILOG)

@@ -9,13 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kaartenoptafel.errors import Collector, Pos, did_you_mean, one_of
-from kaartenoptafel.load.checks import check_keys, expect, filled_length, walk_strings
+from kaartenoptafel.load.checks import expect, filled_length, walk_strings
 from kaartenoptafel.load.model import CardType, Game, Section
-
-GUIDE_KEYS = ("intro", "goal", "audience", "preparation", "rounds", "tips", "debrief", "questions", "partners",
-              "copies", "example")
-EXAMPLE_KEYS = ("title", "text", "steps")
-ROUND_KEYS = ("title", "minutes", "goal", "say", "steps")
+from kaartenoptafel.schema.check import check_value, unknown_keys
+from kaartenoptafel.schema.guide import COPIES, EXAMPLE, GUIDE, ROUND
 # Which cards the debrief and the region page read, and which of their fields (overridable under guide:).
 QUESTION_DEFAULTS = {"type": "vraag", "title": "titel", "question": "vraag", "follow_up": "doorvraag"}
 PARTNER_DEFAULTS = {"type": "rol", "name": "titel", "group": "groep"}
@@ -97,11 +94,12 @@ def _mapping(out: Collector, doc, key: tuple, value, defaults: dict[str, str], t
     result = dict(defaults)
     if value is None:
         return result
-    if not expect(out, value, dict, doc.pos(*key), f"'{key[-1]}'"):
+    field = GUIDE.fields[key[-1]]
+    if not check_value(out, field, value, doc.pos(*key)):
         return result
-    check_keys(out, value, tuple(defaults), lambda k: doc.key_pos(*key, k), f"'{key[-1]}'")
+    unknown_keys(out, field.node, value, lambda k: doc.key_pos(*key, k))
     for name in defaults:
-        if name in value and expect(out, value[name], str, doc.pos(*key, name), f"'{key[-1]}.{name}'"):
+        if name in value and check_value(out, field.node.fields[name], value[name], doc.pos(*key, name)):
             result[name] = str(value[name])
     tid = result["type"]
     if types and tid not in types:
@@ -123,27 +121,24 @@ def parse_guide(section: Section, game: Game, types: dict[str, CardType], out: C
         out.error(doc.pos(*base), "'guide' must be a mapping with intro, goal, audience, preparation, rounds, tips "
                                   "and debrief")
         return Guide()
-    check_keys(out, data, GUIDE_KEYS, lambda k: doc.key_pos(*base, k), "'guide'")
+    unknown_keys(out, GUIDE, data, lambda k: doc.key_pos(*base, k))
 
     def text(key):
-        return read_paragraphs(out, data.get(key), doc.pos(*base, key), f"'{key}'")
+        return read_paragraphs(out, data.get(key), doc.pos(*base, key), GUIDE.fields[key].what)
 
     def items(key):
-        return read_items(out, doc, base + (key,), data.get(key), f"'{key}'")
+        return read_items(out, doc, base + (key,), data.get(key), GUIDE.fields[key].what)
 
     rounds = _rounds(out, doc, base + ("rounds",), data.get("rounds"))
     copies: dict[str, int | str] = {}
     raw_copies = data.get("copies")
-    if raw_copies is not None and expect(out, raw_copies, dict, doc.pos(*base, "copies"), "'copies'"):
+    if raw_copies is not None and check_value(out, GUIDE.fields["copies"], raw_copies, doc.pos(*base, "copies")):
         for kind, n in raw_copies.items():
             where = doc.pos(*base, "copies", kind)
             if n == "pairs":  # one per pair of players at the largest table (a trio shares one)
                 copies[str(kind)] = "pairs"
-            elif expect(out, n, int, where, f"copies of '{kind}' (a number, or 'pairs')"):
-                if n < 1:
-                    out.error(where, f"copies of '{kind}' must be at least 1 (per table), not {n}")
-                else:
-                    copies[str(kind)] = n
+            elif check_value(out, COPIES, n, where, kind=kind):
+                copies[str(kind)] = n
     guide = Guide(
         intro=text("intro"), goal=text("goal"), audience=text("audience"), preparation=items("preparation"),
         rounds=rounds, tips=items("tips"), debrief=text("debrief"),
@@ -164,53 +159,52 @@ def parse_guide(section: Section, game: Game, types: dict[str, CardType], out: C
 def _example(out: Collector, doc, key: tuple, value) -> Example | None:
     if value is None:
         return None
-    if not expect(out, value, dict, doc.pos(*key), "'example'"):
+    if not check_value(out, GUIDE.fields["example"], value, doc.pos(*key)):
         return None
-    check_keys(out, value, EXAMPLE_KEYS, lambda k: doc.key_pos(*key, k), "'example'")
+    unknown_keys(out, EXAMPLE, value, lambda k: doc.key_pos(*key, k))
     title = value.get("title")
     if not title:
         out.error(doc.pos(*key), "'example' needs a 'title'")
         return None
-    if not expect(out, title, str, doc.pos(*key, "title"), "the title of the example"):
+    if not check_value(out, EXAMPLE.fields["title"], title, doc.pos(*key, "title")):
         return None
-    return Example(title=str(title), text=read_paragraphs(out, value.get("text"), doc.pos(*key, "text"), "'example.text'"),
-                   steps=read_items(out, doc, key + ("steps",), value.get("steps"), "'example.steps'"))
+    f = EXAMPLE.fields
+    return Example(title=str(title), text=read_paragraphs(out, value.get("text"), doc.pos(*key, "text"), f["text"].what),
+                   steps=read_items(out, doc, key + ("steps",), value.get("steps"), f["steps"].what))
 
 
 def _rounds(out: Collector, doc, key: tuple, value) -> tuple[Round, ...]:
     if value is None or value == []:
         out.error(doc.pos(*key[:-1]), "'guide' needs 'rounds': a list of rounds, each with title and minutes")
         return ()
-    if not expect(out, value, list, doc.pos(*key), "'rounds'"):
+    if not check_value(out, GUIDE.fields["rounds"], value, doc.pos(*key)):
         return ()
     rounds = []
+    f = ROUND.fields
     for i, entry in enumerate(value):
         where = key + (i,)
         if not isinstance(entry, dict):
             out.error(doc.pos(*where), f"round {i + 1} must be a mapping with title, minutes, goal, say and steps")
             continue
-        check_keys(out, entry, ROUND_KEYS, lambda k, w=where: doc.key_pos(*w, k), f"round {i + 1}")
+        unknown_keys(out, ROUND, entry, lambda k, w=where: doc.key_pos(*w, k), n=i + 1)
         title = entry.get("title")
         if title is None or title == "":
             out.error(doc.pos(*where), f"round {i + 1} has no 'title'")
             title = ""
-        elif not expect(out, title, str, doc.pos(*where, "title"), f"the title of round {i + 1}"):
+        elif not check_value(out, f["title"], title, doc.pos(*where, "title"), n=i + 1):
             title = ""
         minutes = entry.get("minutes")
         if minutes is None:
             out.error(doc.pos(*where), f"round {i + 1} ('{title}') has no 'minutes'")
             minutes = 0
-        elif not expect(out, minutes, int, doc.pos(*where, "minutes"), f"the minutes of round {i + 1}"):
-            minutes = 0
-        elif minutes < 1:
-            out.error(doc.pos(*where, "minutes"), f"round {i + 1} ('{title}') must take at least 1 minute, not {minutes}")
+        elif not check_value(out, f["minutes"], minutes, doc.pos(*where, "minutes"), n=i + 1, title=title):
             minutes = 0
         rounds.append(Round(
             title=str(title),
             minutes=minutes,
-            goal=read_paragraphs(out, entry.get("goal"), doc.pos(*where, "goal"), f"the goal of round {i + 1}"),
-            say=read_paragraphs(out, entry.get("say"), doc.pos(*where, "say"), f"'say' of round {i + 1}"),
-            steps=read_items(out, doc, where + ("steps",), entry.get("steps"), f"the steps of round {i + 1}"),
+            goal=read_paragraphs(out, entry.get("goal"), doc.pos(*where, "goal"), f["goal"].what.format(n=i + 1)),
+            say=read_paragraphs(out, entry.get("say"), doc.pos(*where, "say"), f["say"].what.format(n=i + 1)),
+            steps=read_items(out, doc, where + ("steps",), entry.get("steps"), f["steps"].what.format(n=i + 1)),
             pos=doc.pos(*where),
         ))
     return tuple(rounds)

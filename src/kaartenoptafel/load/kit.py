@@ -36,9 +36,10 @@ from kaartenoptafel.load.model import (
     Section,
 )
 from kaartenoptafel.load.yamlfile import Doc, read_yaml
+from kaartenoptafel.schema.check import check_value, unknown_keys
+from kaartenoptafel.schema.game import GAME, PLAYERS
 
 MAX_CARDS = 20_000  # a safety limit; the benchmark's largest deck is 10,000
-GAME_KEYS = ("title", "subtitle", "language", "players_per_table", "tables", "duration", "variables", "groups")
 TYPE_KEYS = ("name", "plural", "title_field", "fields", "back", "per")
 PER = ("table", "session")  # print a set of this type for every table, or one set for the whole session
 FIELD_KEYS = ("kind", "label", "required", "max", "min", "max_items", "choices", "to", "detail")
@@ -213,30 +214,25 @@ def parse_game(doc: Doc, out: Collector) -> Game | None:
     if not isinstance(data, dict):
         out.error(doc.pos(), "game.yaml must be a mapping with title, subtitle, language, ... (see the README)")
         return None
-    check_keys(out, data, GAME_KEYS, lambda k: doc.key_pos(k), "game.yaml")
-    for key in ("title", "language", "tables", "duration"):
+    unknown_keys(out, GAME, data, lambda k: doc.key_pos(k))
+    for key in GAME.required:
         if key not in data:
             out.error(doc.pos(), f"game.yaml is missing '{key}'")
 
     def text(key, default=""):
         value = data.get(key, default)
-        return str(value) if expect(out, value, str, doc.pos(key), f"'{key}'") else default
+        return str(value) if check_value(out, GAME.fields[key], value, doc.pos(key)) else default
 
-    def number(key, default, lowest=1):
+    def number(key, default):
         value = data.get(key, default)
-        if expect(out, value, int, doc.pos(key), f"'{key}'"):
-            if value < lowest:
-                out.error(doc.pos(key), f"'{key}' must be at least {lowest}, not {value}")
-                return default
-            return value
-        return default
+        return value if check_value(out, GAME.fields[key], value, doc.pos(key)) else default
 
     players = data.get("players_per_table", {"min": 4, "max": 6})
     pmin, pmax = 4, 6
     if isinstance(players, int) and not isinstance(players, bool) and players > 0:
         pmin = pmax = players
     elif isinstance(players, dict):
-        check_keys(out, players, ("min", "max"), lambda k: doc.key_pos("players_per_table", k), "players_per_table")
+        unknown_keys(out, PLAYERS.options[1], players, lambda k: doc.key_pos("players_per_table", k))
         pmin, pmax = players.get("min", 4), players.get("max", 6)
         for name, value in (("min", pmin), ("max", pmax)):
             if not (isinstance(value, int) and not isinstance(value, bool) and value > 0):
@@ -274,11 +270,11 @@ def _string_map(out: Collector, doc: Doc, data: dict, key: str) -> dict[str, str
     value = data.get(key, {})
     if value is None:
         return {}
-    if not expect(out, value, dict, doc.pos(key), f"'{key}'"):
+    if not check_value(out, GAME.fields[key], value, doc.pos(key)):
         return {}
     result = {}
     for name, item in value.items():
-        if expect(out, item, str, doc.pos(key, name), f"{key} '{name}'"):
+        if check_value(out, GAME.fields[key].node.extra, item, doc.pos(key, name), name=name):
             result[str(name)] = str(item)
     return result
 

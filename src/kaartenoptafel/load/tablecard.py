@@ -12,13 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kaartenoptafel.errors import Collector
-from kaartenoptafel.load.checks import check_keys, expect
 from kaartenoptafel.load.guide import read_items, read_paragraphs
 from kaartenoptafel.load.model import Game, Section
-
-TABLE_CARD_KEYS = ("title", "intro", "roles", "rounds", "rules", "success")
-ROLE_KEYS = ("name", "does")
-ROUND_KEYS = ("title", "minutes", "do")
+from kaartenoptafel.schema.check import check_value, unknown_keys
+from kaartenoptafel.schema.tablecard import ROLE, ROUND, TABLE_CARD
 
 
 @dataclass(frozen=True)
@@ -57,20 +54,17 @@ def parse_table_card(section: Section, game: Game, out: Collector) -> TableCard:
     if not isinstance(data, dict):
         out.error(doc.pos(*base), "'table_card' must be a mapping with title, roles, rounds, rules and success")
         return TableCard()
-    check_keys(out, data, TABLE_CARD_KEYS, lambda k: doc.key_pos(*base, k), "'table_card'")
+    unknown_keys(out, TABLE_CARD, data, lambda k: doc.key_pos(*base, k))
+    f = TABLE_CARD.fields
     title = data.get("title")
     if title is None or title == "":
         out.error(doc.pos(*base), "'table_card' has no 'title' (for example: Tafelkaart)")
         title = ""
-    elif not expect(out, title, str, doc.pos(*base, "title"), "the table card's 'title'"):
+    elif not check_value(out, f["title"], title, doc.pos(*base, "title")):
         title = ""
     card = TableCard(
         title=str(title),
-        intro=read_paragraphs(out, data.get("intro"), doc.pos(*base, "intro"), "'intro'"),
-        roles=_roles(out, doc, base + ("roles",), data.get("roles")),
-        rounds=_rounds(out, doc, base + ("rounds",), data.get("rounds")),
-        rules=read_items(out, doc, base + ("rules",), data.get("rules"), "'rules'"),
-        success=read_items(out, doc, base + ("success",), data.get("success"), "'success'"),
+from kaartenoptafel.load.guide import read_items, read_paragraphs
     )
     for key in ("rules", "success"):
         if not getattr(card, key) and key not in data:
@@ -88,7 +82,7 @@ def _roles(out: Collector, doc, key: tuple, value) -> tuple[TableRole, ...]:
         out.error(doc.pos(*key[:-1]), "'table_card' needs 'roles': a list of {name, does}, such as the host "
                                       "and the timekeeper")
         return ()
-    if not expect(out, value, list, doc.pos(*key), "'roles'"):
+    if not check_value(out, TABLE_CARD.fields["roles"], value, doc.pos(*key)):
         return ()
     roles = []
     for i, entry in enumerate(value):
@@ -96,14 +90,14 @@ def _roles(out: Collector, doc, key: tuple, value) -> tuple[TableRole, ...]:
         if not isinstance(entry, dict):
             out.error(doc.pos(*where), f"role {i + 1} of the table card must be a mapping with name and does")
             continue
-        check_keys(out, entry, ROLE_KEYS, lambda k, w=where: doc.key_pos(*w, k), f"role {i + 1} of the table card")
+        unknown_keys(out, ROLE, entry, lambda k, w=where: doc.key_pos(*w, k), n=i + 1)
         texts = {}
-        for name in ROLE_KEYS:
+        for name in ROLE.names:
             item = entry.get(name)
             if item is None or item == "":
                 out.error(doc.pos(*where), f"role {i + 1} of the table card has no '{name}'")
                 item = ""
-            elif not expect(out, item, str, doc.pos(*where, name), f"'{name}' of role {i + 1}"):
+            elif not check_value(out, ROLE.fields[name], item, doc.pos(*where, name), n=i + 1):
                 item = ""
             texts[name] = " ".join(str(item).split())
         roles.append(TableRole(texts["name"], texts["does"]))
@@ -115,33 +109,31 @@ def _rounds(out: Collector, doc, key: tuple, value) -> tuple[TableRound, ...]:
         out.error(doc.pos(*key[:-1]), "'table_card' needs 'rounds': a list of rounds, each with title, minutes "
                                       "and do")
         return ()
-    if not expect(out, value, list, doc.pos(*key), "'rounds'"):
+    if not check_value(out, TABLE_CARD.fields["rounds"], value, doc.pos(*key)):
         return ()
     rounds = []
+    f = ROUND.fields
     for i, entry in enumerate(value):
         where = key + (i,)
         if not isinstance(entry, dict):
             out.error(doc.pos(*where), f"round {i + 1} of the table card must be a mapping with title, minutes "
                                        "and do")
             continue
-        check_keys(out, entry, ROUND_KEYS, lambda k, w=where: doc.key_pos(*w, k), f"round {i + 1} of the table card")
+        unknown_keys(out, ROUND, entry, lambda k, w=where: doc.key_pos(*w, k), n=i + 1)
         title = entry.get("title")
         if title is None or title == "":
             out.error(doc.pos(*where), f"round {i + 1} of the table card has no 'title'")
             title = ""
-        elif not expect(out, title, str, doc.pos(*where, "title"), f"the title of round {i + 1}"):
+        elif not check_value(out, f["title"], title, doc.pos(*where, "title"), n=i + 1):
             title = ""
         named = f"round {i + 1} ('{title}')" if title else f"round {i + 1}"
         minutes = entry.get("minutes")
         if minutes is None:
             out.error(doc.pos(*where), f"{named} of the table card has no 'minutes'")
             minutes = 0
-        elif not expect(out, minutes, int, doc.pos(*where, "minutes"), f"the minutes of round {i + 1}"):
+        elif not check_value(out, f["minutes"], minutes, doc.pos(*where, "minutes"), n=i + 1, named=named):
             minutes = 0
-        elif minutes < 1:
-            out.error(doc.pos(*where, "minutes"), f"{named} must take at least 1 minute, not {minutes}")
-            minutes = 0
-        do = read_items(out, doc, where + ("do",), entry.get("do"), f"'do' of round {i + 1}")
+from kaartenoptafel.load.guide import read_items, read_paragraphs
         if not do and entry.get("do") is None:
             out.error(doc.pos(*where), f"{named} of the table card has no 'do': say what the table does, "
                                        "step by step")

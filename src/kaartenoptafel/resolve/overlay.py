@@ -29,12 +29,11 @@ from kaartenoptafel.load.checks import SLUG, check_keys, expand_variables, expec
 from kaartenoptafel.load.kit import RawCard
 from kaartenoptafel.load.model import RESERVED_CARD_KEYS, CardType, FieldSpec, Game, Section
 from kaartenoptafel.load.yamlfile import Doc, read_yaml
+from kaartenoptafel.schema.check import check_value, unknown_keys
+from kaartenoptafel.schema.overlay import OVERLAY
 
 REGIONS_DIR = ("cards", "regions")
 BASE = "base"  # ``extends: base``: the kit's own cards/ files
-OVERLAY_KEYS = ("extends", "name", "description", "game", "variables", "layout", "types", "add", "change",
-                "remove", "counts", "labels", "guide", "board", "table_card")
-GAME_KEYS = ("title", "subtitle", "language", "tables", "duration", "groups")
 TYPE_KEYS = ("name", "plural", "back", "fields")
 FIELD_KEYS = ("label", "choices", "max")
 MERGED_SECTIONS = ("guide", "board", "table_card")
@@ -115,7 +114,7 @@ def read_overlay(root: Path, name: str, out: Collector, named_at: Pos | None = N
     if not isinstance(doc.data, dict):
         out.error(doc.pos(), "a region overlay must be a mapping (extends, variables, add, change, remove, ...)")
         return None
-    check_keys(out, doc.data, OVERLAY_KEYS, lambda k: doc.key_pos(k), f"region overlay '{name}'")
+    unknown_keys(out, OVERLAY, doc.data, lambda k: doc.key_pos(k), name=name)
     return Overlay(name, doc)
 
 
@@ -250,17 +249,15 @@ class _Apply:
         if data is None:
             return
         doc, out = ov.doc, self.out
-        check_keys(out, data, GAME_KEYS, lambda k: doc.key_pos("game", k), "'game' of the overlay")
+        game = OVERLAY.fields["game"].node
+        unknown_keys(out, game, data, lambda k: doc.key_pos("game", k))
         changes: dict[str, Any] = {}
         for key in ("title", "subtitle", "language"):
-            if key in data and expect(out, data[key], str, doc.pos("game", key), f"'game.{key}'"):
+            if key in data and check_value(out, game.fields[key], data[key], doc.pos("game", key)):
                 changes[key] = str(data[key])
         for key in ("tables", "duration"):
-            if key in data and expect(out, data[key], int, doc.pos("game", key), f"'game.{key}'"):
-                if data[key] < 1:
-                    out.error(doc.pos("game", key), f"'game.{key}' must be at least 1, not {data[key]}")
-                else:
-                    changes[key] = data[key]
+            if key in data and check_value(out, game.fields[key], data[key], doc.pos("game", key)):
+                changes[key] = data[key]
         groups = data.get("groups")
         if groups is not None and expect(out, groups, dict, doc.pos("game", "groups"), "'game.groups'"):
             old = tuple(self.game.groups)
