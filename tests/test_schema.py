@@ -16,7 +16,7 @@ import yaml
 from kaartenoptafel.build import check_all, prepare
 from kaartenoptafel.cli import main
 from kaartenoptafel.errors import ContentError
-from kaartenoptafel.load.kit import load_project
+from kaartenoptafel.project import load_project
 from kaartenoptafel.load.yamlfile import read_yaml
 from kaartenoptafel.schema import KINDS
 

@@ -64,7 +64,11 @@ def parse_table_card(section: Section, game: Game, out: Collector) -> TableCard:
         title = ""
     card = TableCard(
         title=str(title),
-from kaartenoptafel.load.guide import read_items, read_paragraphs
+        intro=read_paragraphs(out, data.get("intro"), doc.pos(*base, "intro"), f["intro"].what),
+        roles=_roles(out, doc, base + ("roles",), data.get("roles")),
+        rounds=_rounds(out, doc, base + ("rounds",), data.get("rounds")),
+        rules=read_items(out, doc, base + ("rules",), data.get("rules"), f["rules"].what),
+        success=read_items(out, doc, base + ("success",), data.get("success"), f["success"].what),
     )
     for key in ("rules", "success"):
         if not getattr(card, key) and key not in data:
@@ -133,7 +137,7 @@ def _rounds(out: Collector, doc, key: tuple, value) -> tuple[TableRound, ...]:
             minutes = 0
         elif not check_value(out, f["minutes"], minutes, doc.pos(*where, "minutes"), n=i + 1, named=named):
             minutes = 0
-from kaartenoptafel.load.guide import read_items, read_paragraphs
+        do = read_items(out, doc, where + ("do",), entry.get("do"), f["do"].what.format(n=i + 1))
         if not do and entry.get("do") is None:
             out.error(doc.pos(*where), f"{named} of the table card has no 'do': say what the table does, "
                                        "step by step")
