@@ -271,6 +271,19 @@ def test_control_characters_never_reach_the_terminal(project, monkeypatch, capsy
     assert code == EXIT_USAGE and "\x1b" not in err and "\\x1b" in err
 
 
+
+def test_listings_never_print_control_characters(project, monkeypatch, capsys):
+    """`kot list` and `kot regions` print titles and file names from the input: escaped like every message."""
+    (project / "cards" / "bel.yaml").write_text('cards:\n  - {id: bel, type: vraag, titel: "T\\a\\e]0;x\\a", vraag: V}\n',
+                                              "utf-8")
+    (project / "cards" / "regions" / "r\x1b]0;pwn\x07.yaml").write_text("extends: base\n", "utf-8")
+    code, out, err = kot(monkeypatch, capsys, "list", "--project", project)
+    assert code == 0, err
+    assert "\x1b" not in out and "\x07" not in out and "T\\x07\\x1b]0;x\\x07" in out
+    code, out, err = kot(monkeypatch, capsys, "regions", "--project", project)
+    assert code == 0, err
+    assert "\x1b" not in out + err and "\x07" not in out + err and "r\\x1b]0;pwn\\x07" in out
+
 # -- class 4: what YAML 1.1 and variables did silently -----------------------------------------------------------
 
 

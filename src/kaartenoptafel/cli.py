@@ -19,7 +19,7 @@ from pathlib import Path
 import click
 
 from kaartenoptafel import __version__
-from kaartenoptafel.errors import EXIT_CONTENT, EXIT_INTERNAL, EXIT_INTERRUPTED, ContentError, printable
+from kaartenoptafel.errors import EXIT_CONTENT, EXIT_INTERNAL, EXIT_INTERRUPTED, ContentError, TerminalStream, printable
 from kaartenoptafel.load.kit import default_kit_root, find_project, is_project, load_project
 from kaartenoptafel.options import FiniteFloat, Offset, OutputFolder, output_file
 
@@ -205,6 +205,15 @@ def calibrate(project, paper, duplex, output, region) -> None:
 def main() -> None:
     """Entry point: map content errors, interrupts and bugs to the documented exit codes."""
     atexit.register(gc.freeze)  # what is alive at exit goes with the process: collecting it took 0.25 s
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = TerminalStream(sys.stdout), TerminalStream(sys.stderr)  # no control character passes
+    try:
+        _main()
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+def _main() -> None:
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:
