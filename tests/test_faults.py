@@ -367,6 +367,57 @@ def test_pillow_limits_are_not_changed_for_the_whole_process(project, monkeypatc
     assert Image.MAX_IMAGE_PIXELS == before
 
 
+
+def _logo_pixels(project: Path, monkeypatch, capsys, name: str, data: bytes, colour) -> tuple[int, int, int]:
+    """The back of a card with ``data`` as its logo, rendered by `kot preview --back`: (pixels of ``colour``, width
+    and height of their bounding box)."""
+    from PIL import Image
+
+    (project / "logos").mkdir(exist_ok=True)
+    (project / "logos" / name).write_bytes(data)
+    layout = project / "layouts" / "default.yaml"
+    layout.write_text(layout.read_text("utf-8").replace("  logo: null ", f"  logo: logos/{name} "), "utf-8")
+    png = project / "back.png"
+    code, _, err = kot(monkeypatch, capsys, "preview", "vraag-je-rol", "--back", "--project", project, "-o", png,
+                       "--dpi", "150")
+    assert code == 0, err
+    im = Image.open(png).convert("RGB")
+    hits = [(x, y) for y in range(im.height) for x in range(im.width)
+            if all(abs(a - b) < 40 for a, b in zip(im.getpixel((x, y)), colour))]
+    if not hits:
+        return 0, 0, 0
+    xs, ys = [x for x, _ in hits], [y for _, y in hits]
+    return len(hits), max(xs) - min(xs) + 1, max(ys) - min(ys) + 1
+
+
+def test_a_16_bit_grey_logo_prints_its_grey_not_white(project, monkeypatch, capsys):
+    """Pillow's convert() clips 16-bit grey (scanners, GIMP) to white: a dark logo printed as a white square."""
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("I;16", (200, 200), 3000).save(buf, format="PNG")  # 3000 / 65535: nearly black
+    count, w, h = _logo_pixels(project, monkeypatch, capsys, "grijs.png", buf.getvalue(), (12, 12, 12))
+    assert count > 200 and abs(w - h) <= 2, (count, w, h)
+
+
+def test_a_phone_photo_prints_upright_and_its_mpo_format_is_a_jpeg(project, monkeypatch, capsys):
+    """A phone stores a portrait photo on its side with an EXIF orientation, often as MPO (a JPEG with a second
+    picture): it printed on its side, or was refused as 'format MPO is not supported; use PNG or JPEG'."""
+    import io
+
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x0112] = 6  # turn 90 degrees clockwise to show
+    red = Image.new("RGB", (240, 120), (220, 0, 0))  # stored landscape, shown portrait
+    buf = io.BytesIO()
+    red.save(buf, format="MPO", exif=exif, save_all=True, append_images=[red])
+    assert Image.open(io.BytesIO(buf.getvalue())).format == "MPO"
+    count, w, h = _logo_pixels(project, monkeypatch, capsys, "foto.jpg", buf.getvalue(), (220, 0, 0))
+    assert count > 200 and h > 1.5 * w, (count, w, h)
+
 # -- one progress bar ---------------------------------------------------------------------------------------------
 
 PTY_BUILD = """
