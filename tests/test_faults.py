@@ -173,6 +173,24 @@ def test_links_in_the_previous_output_are_never_followed(project, tmp_path, monk
     assert sorted(p["path"] for p in manifest["products"]) == sorted(n for n in names if n != "manifest.json")
 
 
+
+def test_a_file_or_link_named_like_an_old_output_is_never_made_the_output(small, tmp_path, monkeypatch, capsys):
+    """A build restores an old output folder that a crash left between the two renames of a swap; a file or a link
+    with that name made every later build fail ('not a folder the build made') or put a folder elsewhere in place."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".default.old-x1").write_text("rommel\n")
+    elsewhere = tmp_path / "elders"
+    elsewhere.mkdir()
+    (elsewhere / "geheim.pdf").write_text("geheim\n")
+    (out / ".default.old-x2").symlink_to(elsewhere)
+    for _ in range(2):
+        code, _, err = kot(monkeypatch, capsys, "build", "--project", small, "--out", out, "--only", "deck", "-q")
+        assert code == 0, err
+        assert (out / "default").is_dir() and not (out / "default").is_symlink()
+        assert "geheim.pdf" not in [p.name for p in (out / "default").iterdir()]
+    assert (elsewhere / "geheim.pdf").read_text() == "geheim\n"
+
 # -- file modes, atomic writes ----------------------------------------------------------------------------------
 
 
