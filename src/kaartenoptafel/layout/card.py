@@ -298,7 +298,8 @@ def _check_glyphs(ctx: Context, card: ResolvedCard, out: Collector) -> None:
     for name, value in card.values.items():
         if name in fields and fields[name].kind == "image":
             continue  # a file name, never drawn
-        if _missing_glyphs(ctx, card.id, name, value, card.field_pos.get(name, card.pos), out):
+        if _missing_glyphs(ctx, card.id, name, value, card.field_pos.get(name, card.pos), out,
+                           raw=card.raw.get(name)):
             return
 
 
@@ -313,13 +314,15 @@ def check_printable(ctx: Context) -> None:
     from kaartenoptafel.resolve import resolve
 
     out = Collector()
+    game = ctx.kit.game
+    for name, value in game.variables.items():  # at the variable's line (game.yaml or the overlay), not every card
+        _missing_glyphs(ctx, None, name, value, game.variable_pos.get(name, game.pos), out, f"variable '{name}'")
     for card in resolve(ctx.kit):
         ctype = ctx.kit.types[card.type]
         for name, value in card.values.items():
             if ctype.fields[name].kind == "image":
                 continue  # a file name, never drawn
-            _missing_glyphs(ctx, card.id, name, value, card.field_pos.get(name, card.pos), out)
-    game = ctx.kit.game
+            _missing_glyphs(ctx, card.id, name, value, card.field_pos.get(name, card.pos), out, raw=card.raw.get(name))
     _missing_glyphs(ctx, None, "title", game.title, game.pos, out, "the game's title")
     for ctype in ctx.kit.types.values():
         _missing_glyphs(ctx, None, "back", ctype.back_text, ctype.pos, out, f"the back text of type '{ctype.id}'")
@@ -332,10 +335,16 @@ def check_printable(ctx: Context) -> None:
         layout_back(ctx, ctype)  # raises a located ContentError when its text cannot fit
 
 
-def _missing_glyphs(ctx: Context, card_id, name: str, value, pos, out: Collector, what: str | None = None) -> bool:
+def _missing_glyphs(ctx: Context, card_id, name: str, value, pos, out: Collector, what: str | None = None,
+                    raw=None) -> bool:
+    """Report the characters of ``value`` the font cannot draw. With ``raw`` (the text as written, before its
+    variables were filled in), characters that only a variable brought in are left out: they are reported once,
+    at the variable's line."""
     texts = value if isinstance(value, list) else [value]
+    written = "".join(map(str, raw if isinstance(raw, list) else [raw])) if raw is not None else None
+    from_variables = set(ctx.family.missing("".join(ctx.kit.game.variables.values()))) if written is not None else set()
     for text in texts:
-        missing = ctx.family.missing(str(text))
+        missing = [ch for ch in ctx.family.missing(str(text)) if ch not in from_variables or ch in written]
         if missing:
             shown = ", ".join(f"'{ch}' (U+{ord(ch):04X})" for ch in missing[:5])
             more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""

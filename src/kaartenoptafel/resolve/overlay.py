@@ -519,7 +519,9 @@ class _Apply:
     # -- after the last overlay
 
     def finish(self) -> None:
-        self.game = replace(self.game, variables=self._expand_variables())
+        # the kit's game knows where each variable was set last (the overlay's line), for every later message
+        self.game = replace(self.game, variables=self._expand_variables(),
+                            variable_pos={**self.game.variable_pos, **self.variable_pos})
         if not self.cards and self.removed:  # the decks would have no pages, which viewers refuse to open
             last = max(self.removed.values(), key=lambda p: (p.path, p.line or 0))
             self.out.error(last, "the overlays remove every card; a kit needs at least one card to print")
