@@ -101,6 +101,11 @@ def read_overlay(root: Path, name: str, out: Collector, named_at: Pos | None = N
 
         out.error(named_at or Pos(shown), link_problem(path) or f"{shown} is not a regular file (a folder or a pipe?)")
         return None
+    # the file is there, but its name cannot be the name of a folder in output/ ('Zeeland', 'mijn regio')
+    if path.is_file() and not SLUG.match(name) and Path(name).name == name and "\\" not in name:
+        out.error(named_at or Pos(shown), f"region name '{name}' (its file name) must be lowercase letters, digits "
+                                          f"and '-', like 'midden-brabant'; rename {shown}")
+        return None
     if not path.is_file() or not SLUG.match(name):
         known = list_regions(root)
         listing = f"known regions: {one_of(known)}" if known else f"there are no overlays in {'/'.join(REGIONS_DIR)}/"
