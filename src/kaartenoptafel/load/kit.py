@@ -6,6 +6,7 @@ Every problem in every file is collected and raised together as one :class:`Cont
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from kaartenoptafel.load.checks import (
     expect,
     fill,
     is_type,
+    variables_in,
     walk_strings,
 )
 from kaartenoptafel.load.guide import check_guide
@@ -168,10 +170,37 @@ def load_project(root: Path, region: str | None = None) -> Kit:
             check_expansion(out, text, game.variables, pos)
             if section.name != "labels":  # labels carry placeholders such as {n} that the products fill in
                 check_variables(out, text, game.variables, pos)
+            elif not pos.path.startswith("cards/regions/"):  # an overlay's labels are checked as it is applied
+                _check_label(out, key, text, game, pos)
     check_guide(sections, game, types, out)  # the guide's rounds must add up to the game's duration
     check_table_card(sections, game, out)  # and so must the table card's
     out.raise_if_any()
     return Kit(root, game, types, tuple(cards), sections, tuple(src.files))
+
+
+@lru_cache(maxsize=1)
+def _packaged_labels() -> dict:
+    """The labels of the built-in kit: the placeholders each label may use are the ones its built-in text uses."""
+    import yaml
+
+    try:
+        data = yaml.safe_load((default_kit_root() / "cards" / "labels.yaml").read_text("utf-8"))
+        return data.get("labels") or {} if isinstance(data, dict) else {}
+    except (OSError, ValueError, yaml.YAMLError):
+        return {}
+
+
+def _check_label(out: Collector, key: tuple, text: str, game: Game, pos: Pos) -> None:
+    """A label's {placeholders} are the ones the program fills in for it (those of the built-in label with the same
+    name), the game's title and the variables: a misspelt one printed as '{typ}' on every sheet."""
+    if len(key) != 1 or key[0] not in _packaged_labels():
+        return
+    own = set(variables_in(str(_packaged_labels()[key[0]])))
+    for name in variables_in(text):
+        if name not in own and name not in game.variables and name != "title":
+            choices = sorted(own | set(game.variables) | {"title"})
+            out.error(pos, f"unknown placeholder '{{{name}}}'{did_you_mean(name, choices)}; label '{key[0]}' may use "
+                           f"{one_of(sorted(own | {'title'}))} and the variables {one_of(game.variables)}")
 
 
 def _check_limits_and_images(root: Path, cards: list[Card], types: dict[str, CardType], game: Game, out: Collector) -> None:
