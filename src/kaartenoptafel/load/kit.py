@@ -40,6 +40,9 @@ from kaartenoptafel.load.model import (
 from kaartenoptafel.load.yamlfile import Doc, read_yaml
 
 MAX_CARDS = 20_000  # a safety limit; the benchmark's largest deck is 10,000
+MAX_PLAYERS = 50  # at one table
+GAME_LIMITS = {"tables": (200, "a session has at most 200 tables"),
+               "duration": (1440, "a game lasts at most 1440 minutes (a day)")}
 GAME_KEYS = ("title", "subtitle", "language", "players_per_table", "tables", "duration", "variables", "groups")
 TYPE_KEYS = ("name", "plural", "title_field", "fields", "back", "per")
 PER = ("table", "session")  # print a set of this type for every table, or one set for the whole session
@@ -243,6 +246,9 @@ def parse_game(doc: Doc, out: Collector) -> Game | None:
             if value < lowest:
                 out.error(doc.pos(key), f"'{key}' must be at least {lowest}, not {value}")
                 return default
+            if value > GAME_LIMITS[key][0]:  # a typo (750 for 75) printed as is in the guide and the print plan
+                out.error(doc.pos(key), f"'{key}' is {value}; {GAME_LIMITS[key][1]}")
+                return default
             return value
         return default
 
@@ -254,8 +260,9 @@ def parse_game(doc: Doc, out: Collector) -> Game | None:
         check_keys(out, players, ("min", "max"), lambda k: doc.key_pos("players_per_table", k), "players_per_table")
         pmin, pmax = players.get("min", 4), players.get("max", 6)
         for name, value in (("min", pmin), ("max", pmax)):
-            if not (isinstance(value, int) and not isinstance(value, bool) and value > 0):
-                out.error(doc.pos("players_per_table", name), f"players_per_table {name} must be a whole number above 0")
+            if not (isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_PLAYERS):
+                out.error(doc.pos("players_per_table", name),
+                          f"players_per_table {name} must be a whole number from 1 to {MAX_PLAYERS}")
                 pmin, pmax = 4, 6
         if pmin > pmax:
             out.error(doc.pos("players_per_table"), f"players_per_table: min ({pmin}) is larger than max ({pmax})")
