@@ -230,6 +230,18 @@ def test_corpus_is_large_and_well_formed():
                              "validate"}, case["name"]
 
 
+DAMAGED = ("corrupt-png", "not-an-image", "bomb-png", "truncated-jpeg", "gif", "bmp", "tiff", "png")
+
+
+def test_every_damaged_font_and_image_case_is_also_run_through_validate():
+    """`kot validate` must fail on every damaged font and image that `kot build` fails on: each such case of the
+    corpus runs both (``validate: true``), so a new one cannot skip it."""
+    for case in CASES:
+        kinds = [spec["kind"] for spec in case.get("generate") or []]
+        if any(kind in DAMAGED or "font" in kind for kind in kinds):
+            assert case.get("validate"), f"case {case['name']} damages a font or an image: add validate: true"
+
+
 @pytest.mark.parametrize("case", CASES, ids=[case["name"] for case in CASES])
 def test_bad_input(case, tmp_path, repo, built, previous, monkeypatch, capsys):
     root = kit_copy(tmp_path, repo, built)
