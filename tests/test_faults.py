@@ -205,6 +205,32 @@ def test_a_replaced_file_keeps_its_mode(tmp_path):
     assert stat.S_IMODE(target.stat().st_mode) == 0o664
 
 
+
+@pytest.mark.parametrize("command", [["calibrate"], ["schema"], ["preview", "vraag-je-rol"], ["sheet"]],
+                         ids=lambda c: c[0])
+def test_an_output_that_is_a_device_or_a_pipe_is_never_replaced_by_a_file(command, repo, tmp_path, monkeypatch,
+                                                                           capsys):
+    """`-o /dev/null` (or /dev/full, or a pipe) was replaced by a regular file through the atomic rename: as root,
+    the device node itself was gone. A pipe stands in for the device here."""
+    pipe = tmp_path / "pijp"
+    os.mkfifo(pipe)
+    code, _, err = kot(monkeypatch, capsys, *command, "--project", repo, "-o", pipe)
+    assert code == EXIT_USAGE, err
+    assert "'-o' / '--output'" in err and "is not a regular file" in err and "Traceback" not in err
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == ["pijp"]  # no temporary file left beside it
+
+
+def test_the_atomic_writer_never_replaces_what_is_not_a_regular_file(tmp_path):
+    from kaartenoptafel.write.atomic import write_bytes_atomic
+
+    pipe = tmp_path / "pijp"
+    os.mkfifo(pipe)
+    with pytest.raises(OSError) as info:
+        write_bytes_atomic(pipe, b"%PDF")
+    assert info.value.filename == str(pipe) and "not a regular file" in str(info.value)
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode) and [p.name for p in tmp_path.iterdir()] == ["pijp"]
+
 # -- class 1 / 9: options ------------------------------------------------------------------------------------------
 
 

@@ -102,4 +102,7 @@ def output_file(value: str, default_name: str) -> Path:
     path = Path(value)
     if value.endswith(("/", "\\")) or path.is_dir():
         return path / default_name
+    if path.exists() and not path.is_file():  # a device (/dev/null), a pipe: never replaced by a file
+        raise click.BadParameter(f"'{value}' is not a regular file (a device or a pipe?); give a file name, such as "
+                                 f"{default_name}", param_hint="'-o' / '--output'")
     return path

@@ -50,6 +50,9 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
         before = os.stat(path)
     except OSError:
         before = None
+    if before is not None and not stat.S_ISREG(before.st_mode):  # a device, a pipe, a folder: never replaced
+        raise FileExistsError(errno.EEXIST, "it is not a regular file (a device, a pipe or a folder); it was left "
+                                            "alone", str(path))
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         if before is not None and stat.S_ISREG(before.st_mode):
