@@ -221,6 +221,17 @@ def test_an_output_that_is_a_device_or_a_pipe_is_never_replaced_by_a_file(comman
     assert [p.name for p in tmp_path.iterdir()] == ["pijp"]  # no temporary file left beside it
 
 
+@pytest.mark.parametrize("command, target", [(["schema"], "cards/types.yaml"),
+                                             (["preview", "vraag-je-rol"], "cards/game.yaml"),
+                                             (["calibrate"], "layouts/default.yaml")], ids=["schema", "preview", "calibrate"])
+def test_an_output_never_replaces_a_file_of_another_kind(command, target, project, monkeypatch, capsys):
+    """`kot schema -o cards/types.yaml` wrote JSON over the card types (exit 0; every later command failed)."""
+    before = (project / target).read_bytes()
+    code, _, err = kot(monkeypatch, capsys, *command, "--project", project, "-o", project / target)
+    assert code == EXIT_USAGE and "exists and is not a" in err and "'-o' / '--output'" in err, err
+    assert (project / target).read_bytes() == before
+
+
 def test_the_atomic_writer_never_replaces_what_is_not_a_regular_file(tmp_path):
     from kaartenoptafel.write.atomic import write_bytes_atomic
 
