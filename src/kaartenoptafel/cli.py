@@ -86,12 +86,14 @@ def cli() -> None:
 @cli.command(epilog=EPILOG)
 @project_option
 @region_option
-def validate(project: str | None, region: str | None) -> None:
+@click.option("--layout", default="default.yaml", show_default=True,
+              help="Layout file in layouts/, as for 'kot build --layout'.")
+def validate(project: str | None, region: str | None, layout: str) -> None:
     """Check every card, type and layout file; list every problem with its file, line and column."""
     from kaartenoptafel.build import check_all, prepare
 
     root = _project(project)
-    ctx = prepare(root, region)
+    ctx = prepare(root, region, layout)
     check_all(ctx)  # text that cannot fit, board problems: what a build would report
     counts = {t: len(ctx.kit.cards_of(t)) for t in ctx.kit.types}
     summary = ", ".join(f"{n} {t}" for t, n in counts.items())
