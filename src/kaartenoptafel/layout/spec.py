@@ -268,7 +268,7 @@ def _number(out: Collector, loc: _Located, key: tuple, default: float, low: floa
             return default
         node = node[k]
     if isinstance(node, bool) or not isinstance(node, (int, float)):
-        out.error(loc.pos(*key), f"'{'.'.join(map(str, key))}' must be a number in {unit}, not {node!r}")
+        out.error(loc.pos(*key), f"'{'.'.join(map(str, key))}' must be a number in {unit}, not {describe(node)}")
         return default
     if not low <= node <= high:
         out.error(loc.pos(*key), f"'{'.'.join(map(str, key))}' is {node} {unit}; expected {low} to {high} {unit}")
