@@ -317,6 +317,8 @@ def check_printable(ctx: Context) -> None:
     game = ctx.kit.game
     for name, value in game.variables.items():  # at the variable's line (game.yaml or the overlay), not every card
         _missing_glyphs(ctx, None, name, value, game.variable_pos.get(name, game.pos), out, f"variable '{name}'")
+    for gid, value in game.groups.items():  # and a role group's name at its line in game.yaml
+        _missing_glyphs(ctx, None, gid, value, game.group_pos.get(gid, game.pos), out, f"the name of group '{gid}'")
     for card in resolve(ctx.kit):
         ctype = ctx.kit.types[card.type]
         for name, value in card.values.items():
@@ -338,13 +340,15 @@ def check_printable(ctx: Context) -> None:
 def _missing_glyphs(ctx: Context, card_id, name: str, value, pos, out: Collector, what: str | None = None,
                     raw=None) -> bool:
     """Report the characters of ``value`` the font cannot draw. With ``raw`` (the text as written, before its
-    variables were filled in), characters that only a variable brought in are left out: they are reported once,
-    at the variable's line."""
+    variables and group names were filled in), characters that only a variable or a group's name brought in are
+    left out: they are reported once, at that variable's or group's line."""
     texts = value if isinstance(value, list) else [value]
     written = "".join(map(str, raw if isinstance(raw, list) else [raw])) if raw is not None else None
-    from_variables = set(ctx.family.missing("".join(ctx.kit.game.variables.values()))) if written is not None else set()
+    game = ctx.kit.game
+    from_game = (set(ctx.family.missing("".join([*game.variables.values(), *game.groups.values()])))
+                 if written is not None else set())
     for text in texts:
-        missing = [ch for ch in ctx.family.missing(str(text)) if ch not in from_variables or ch in written]
+        missing = [ch for ch in ctx.family.missing(str(text)) if ch not in from_game or ch in written]
         if missing:
             shown = ", ".join(f"'{ch}' (U+{ord(ch):04X})" for ch in missing[:5])
             more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""

@@ -289,6 +289,7 @@ def parse_game(doc: Doc, out: Collector) -> Game | None:
         pos=doc.pos(),
         raw_variables=raw_variables,
         variable_pos=variable_pos,
+        group_pos={gid: doc.pos("groups", gid) for gid in groups},
     )
 
 
