@@ -208,7 +208,7 @@ def main() -> None:
     """Entry point: map content errors, interrupts and bugs to the documented exit codes."""
     atexit.register(gc.freeze)  # what is alive at exit goes with the process: collecting it took 0.25 s
     streams = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = TerminalStream(sys.stdout), TerminalStream(sys.stderr)  # no control character passes
+    sys.stdout, sys.stderr = (None if s is None else TerminalStream(s) for s in streams)  # no control character passes
     try:
         _main()
     finally:
