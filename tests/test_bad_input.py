@@ -141,7 +141,8 @@ def _generate(root: Path, outside: Path, spec: dict) -> None:
         target.symlink_to(secret)
     elif kind == "fifo":
         os.mkfifo(target)
-    elif kind in ("truncated-font", "font-upem0", "font-no-cmap"):
+    elif kind in ("truncated-font", "font-upem0", "font-no-cmap", "font-upem-huge", "font-ascent-negative",
+                  "font-wide-letters"):
         data = bytearray((HERE.parent / "src/kaartenoptafel/fonts/AtkinsonHyperlegibleNext_400Regular.ttf").read_bytes())
         tables = {bytes(data[12 + 16 * i:16 + 16 * i]): 12 + 16 * i for i in range(struct.unpack(">H", data[4:6])[0])}
         if kind == "truncated-font":  # a download that stopped inside the glyph table
@@ -150,6 +151,18 @@ def _generate(root: Path, outside: Path, spec: dict) -> None:
         elif kind == "font-upem0":  # unitsPerEm (head + 18) set to 0
             head = struct.unpack(">I", data[tables[b"head"] + 8:tables[b"head"] + 12])[0]
             data[head + 18:head + 20] = b"\0\0"
+        elif kind == "font-upem-huge":  # 65535 units per em: every letter tiny (the spec allows 16 to 16384)
+            head = struct.unpack(">I", data[tables[b"head"] + 8:tables[b"head"] + 12])[0]
+            data[head + 18:head + 20] = b"\xff\xff"
+        elif kind == "font-ascent-negative":  # the letters' height above the baseline below it (hhea and OS/2)
+            hhea = struct.unpack(">I", data[tables[b"hhea"] + 8:tables[b"hhea"] + 12])[0]
+            os2 = struct.unpack(">I", data[tables[b"OS/2"] + 8:tables[b"OS/2"] + 12])[0]
+            data[hhea + 4:hhea + 6] = data[os2 + 68:os2 + 70] = struct.pack(">h", -32000)
+            data[os2 + 74:os2 + 76] = b"\0\0"
+        elif kind == "font-wide-letters":  # every advance width 65535 units: letters 65 em wide
+            hmtx, length = struct.unpack(">II", data[tables[b"hmtx"] + 8:tables[b"hmtx"] + 16])
+            for at in range(hmtx, hmtx + length - 3, 4):
+                data[at:at + 2] = b"\xff\xff"
         else:  # the cmap table renamed: the font has no character map
             data[tables[b"cmap"]:tables[b"cmap"] + 4] = b"cmaq"
         target.write_bytes(bytes(data))
@@ -215,6 +228,18 @@ def test_corpus_is_large_and_well_formed():
         assert case.get("expect", {}).get("message"), case["name"]
         assert set(case) <= {"name", "about", "write", "replace", "generate", "copy", "args", "exit", "expect",
                              "validate"}, case["name"]
+
+
+DAMAGED = ("corrupt-png", "not-an-image", "bomb-png", "truncated-jpeg", "gif", "bmp", "tiff", "png")
+
+
+def test_every_damaged_font_and_image_case_is_also_run_through_validate():
+    """`kot validate` must fail on every damaged font and image that `kot build` fails on: each such case of the
+    corpus runs both (``validate: true``), so a new one cannot skip it."""
+    for case in CASES:
+        kinds = [spec["kind"] for spec in case.get("generate") or []]
+        if any(kind in DAMAGED or "font" in kind for kind in kinds):
+            assert case.get("validate"), f"case {case['name']} damages a font or an image: add validate: true"
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case["name"] for case in CASES])

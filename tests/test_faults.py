@@ -173,6 +173,24 @@ def test_links_in_the_previous_output_are_never_followed(project, tmp_path, monk
     assert sorted(p["path"] for p in manifest["products"]) == sorted(n for n in names if n != "manifest.json")
 
 
+
+def test_a_file_or_link_named_like_an_old_output_is_never_made_the_output(small, tmp_path, monkeypatch, capsys):
+    """A build restores an old output folder that a crash left between the two renames of a swap; a file or a link
+    with that name made every later build fail ('not a folder the build made') or put a folder elsewhere in place."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".default.old-x1").write_text("rommel\n")
+    elsewhere = tmp_path / "elders"
+    elsewhere.mkdir()
+    (elsewhere / "geheim.pdf").write_text("geheim\n")
+    (out / ".default.old-x2").symlink_to(elsewhere)
+    for _ in range(2):
+        code, _, err = kot(monkeypatch, capsys, "build", "--project", small, "--out", out, "--only", "deck", "-q")
+        assert code == 0, err
+        assert (out / "default").is_dir() and not (out / "default").is_symlink()
+        assert "geheim.pdf" not in [p.name for p in (out / "default").iterdir()]
+    assert (elsewhere / "geheim.pdf").read_text() == "geheim\n"
+
 # -- file modes, atomic writes ----------------------------------------------------------------------------------
 
 
@@ -186,6 +204,43 @@ def test_a_replaced_file_keeps_its_mode(tmp_path):
     assert target.read_bytes() == b"nieuw\n"
     assert stat.S_IMODE(target.stat().st_mode) == 0o664
 
+
+
+@pytest.mark.parametrize("command", [["calibrate"], ["schema"], ["preview", "vraag-je-rol"], ["sheet"]],
+                         ids=lambda c: c[0])
+def test_an_output_that_is_a_device_or_a_pipe_is_never_replaced_by_a_file(command, repo, tmp_path, monkeypatch,
+                                                                           capsys):
+    """`-o /dev/null` (or /dev/full, or a pipe) was replaced by a regular file through the atomic rename: as root,
+    the device node itself was gone. A pipe stands in for the device here."""
+    pipe = tmp_path / "pijp"
+    os.mkfifo(pipe)
+    code, _, err = kot(monkeypatch, capsys, *command, "--project", repo, "-o", pipe)
+    assert code == EXIT_USAGE, err
+    assert "'-o' / '--output'" in err and "is not a regular file" in err and "Traceback" not in err
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == ["pijp"]  # no temporary file left beside it
+
+
+@pytest.mark.parametrize("command, target", [(["schema"], "cards/types.yaml"),
+                                             (["preview", "vraag-je-rol"], "cards/game.yaml"),
+                                             (["calibrate"], "layouts/default.yaml")], ids=["schema", "preview", "calibrate"])
+def test_an_output_never_replaces_a_file_of_another_kind(command, target, project, monkeypatch, capsys):
+    """`kot schema -o cards/types.yaml` wrote JSON over the card types (exit 0; every later command failed)."""
+    before = (project / target).read_bytes()
+    code, _, err = kot(monkeypatch, capsys, *command, "--project", project, "-o", project / target)
+    assert code == EXIT_USAGE and "exists and is not a" in err and "'-o' / '--output'" in err, err
+    assert (project / target).read_bytes() == before
+
+
+def test_the_atomic_writer_never_replaces_what_is_not_a_regular_file(tmp_path):
+    from kaartenoptafel.write.atomic import write_bytes_atomic
+
+    pipe = tmp_path / "pijp"
+    os.mkfifo(pipe)
+    with pytest.raises(OSError) as info:
+        write_bytes_atomic(pipe, b"%PDF")
+    assert info.value.filename == str(pipe) and "not a regular file" in str(info.value)
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode) and [p.name for p in tmp_path.iterdir()] == ["pijp"]
 
 # -- class 1 / 9: options ------------------------------------------------------------------------------------------
 
@@ -271,6 +326,19 @@ def test_control_characters_never_reach_the_terminal(project, monkeypatch, capsy
     assert code == EXIT_USAGE and "\x1b" not in err and "\\x1b" in err
 
 
+
+def test_listings_never_print_control_characters(project, monkeypatch, capsys):
+    """`kot list` and `kot regions` print titles and file names from the input: escaped like every message."""
+    (project / "cards" / "bel.yaml").write_text('cards:\n  - {id: bel, type: vraag, titel: "T\\a\\e]0;x\\a", vraag: V}\n',
+                                              "utf-8")
+    (project / "cards" / "regions" / "r\x1b]0;pwn\x07.yaml").write_text("extends: base\n", "utf-8")
+    code, out, err = kot(monkeypatch, capsys, "list", "--project", project)
+    assert code == 0, err
+    assert "\x1b" not in out and "\x07" not in out and "T\\x07\\x1b]0;x\\x07" in out
+    code, out, err = kot(monkeypatch, capsys, "regions", "--project", project)
+    assert code == 0, err
+    assert "\x1b" not in out + err and "\x07" not in out + err and "r\\x1b]0;pwn\\x07" in out
+
 # -- class 4: what YAML 1.1 and variables did silently -----------------------------------------------------------
 
 
@@ -353,6 +421,57 @@ def test_pillow_limits_are_not_changed_for_the_whole_process(project, monkeypatc
     assert code == 0, err
     assert Image.MAX_IMAGE_PIXELS == before
 
+
+
+def _logo_pixels(project: Path, monkeypatch, capsys, name: str, data: bytes, colour) -> tuple[int, int, int]:
+    """The back of a card with ``data`` as its logo, rendered by `kot preview --back`: (pixels of ``colour``, width
+    and height of their bounding box)."""
+    from PIL import Image
+
+    (project / "logos").mkdir(exist_ok=True)
+    (project / "logos" / name).write_bytes(data)
+    layout = project / "layouts" / "default.yaml"
+    layout.write_text(layout.read_text("utf-8").replace("  logo: null ", f"  logo: logos/{name} "), "utf-8")
+    png = project / "back.png"
+    code, _, err = kot(monkeypatch, capsys, "preview", "vraag-je-rol", "--back", "--project", project, "-o", png,
+                       "--dpi", "150")
+    assert code == 0, err
+    im = Image.open(png).convert("RGB")
+    hits = [(x, y) for y in range(im.height) for x in range(im.width)
+            if all(abs(a - b) < 40 for a, b in zip(im.getpixel((x, y)), colour))]
+    if not hits:
+        return 0, 0, 0
+    xs, ys = [x for x, _ in hits], [y for _, y in hits]
+    return len(hits), max(xs) - min(xs) + 1, max(ys) - min(ys) + 1
+
+
+def test_a_16_bit_grey_logo_prints_its_grey_not_white(project, monkeypatch, capsys):
+    """Pillow's convert() clips 16-bit grey (scanners, GIMP) to white: a dark logo printed as a white square."""
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("I;16", (200, 200), 3000).save(buf, format="PNG")  # 3000 / 65535: nearly black
+    count, w, h = _logo_pixels(project, monkeypatch, capsys, "grijs.png", buf.getvalue(), (12, 12, 12))
+    assert count > 200 and abs(w - h) <= 2, (count, w, h)
+
+
+def test_a_phone_photo_prints_upright_and_its_mpo_format_is_a_jpeg(project, monkeypatch, capsys):
+    """A phone stores a portrait photo on its side with an EXIF orientation, often as MPO (a JPEG with a second
+    picture): it printed on its side, or was refused as 'format MPO is not supported; use PNG or JPEG'."""
+    import io
+
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x0112] = 6  # turn 90 degrees clockwise to show
+    red = Image.new("RGB", (240, 120), (220, 0, 0))  # stored landscape, shown portrait
+    buf = io.BytesIO()
+    red.save(buf, format="MPO", exif=exif, save_all=True, append_images=[red])
+    assert Image.open(io.BytesIO(buf.getvalue())).format == "MPO"
+    count, w, h = _logo_pixels(project, monkeypatch, capsys, "foto.jpg", buf.getvalue(), (220, 0, 0))
+    assert count > 200 and h > 1.5 * w, (count, w, h)
 
 # -- one progress bar ---------------------------------------------------------------------------------------------
 

@@ -20,7 +20,8 @@ import click
 
 from kaartenoptafel import __version__
 from kaartenoptafel.commands.project import project_root
-from kaartenoptafel.errors import EXIT_CONTENT, EXIT_INTERNAL, EXIT_INTERRUPTED, ContentError, in_file_order, printable
+from kaartenoptafel.errors import (EXIT_CONTENT, EXIT_INTERNAL, EXIT_INTERRUPTED, ContentError, TerminalStream,
+                                   in_file_order, printable)
 from kaartenoptafel.project import load_project
 from kaartenoptafel.options import FiniteFloat, Offset, OutputFolder, output_file
 
@@ -69,12 +70,14 @@ def cli() -> None:
 @cli.command(epilog=EPILOG)
 @project_option
 @region_option
-def validate(project: str | None, region: str | None) -> None:
+@click.option("--layout", default="default.yaml", show_default=True,
+              help="Layout file in layouts/, as for 'kot build --layout'.")
+def validate(project: str | None, region: str | None, layout: str) -> None:
     """Check every card, type and layout file; list every problem with its file, line and column."""
     from kaartenoptafel.build import check_all, prepare
 
     root = project_root(project)
-    ctx = prepare(root, region)
+    ctx = prepare(root, region, layout)
     check_all(ctx)  # text that cannot fit, board problems: what a build would report
     counts = {t: len(ctx.kit.cards_of(t)) for t in ctx.kit.types}
     summary = ", ".join(f"{n} {t}" for t, n in counts.items())
@@ -217,6 +220,15 @@ def calibrate(project, paper, duplex, output, region) -> None:
 def main() -> None:
     """Entry point: map content errors, interrupts and bugs to the documented exit codes."""
     atexit.register(gc.freeze)  # what is alive at exit goes with the process: collecting it took 0.25 s
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = (None if s is None else TerminalStream(s) for s in streams)  # no control character passes
+    try:
+        _main()
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+def _main() -> None:
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:

@@ -36,6 +36,33 @@ def printable(text: str) -> str:
     return "".join(ch if ch.isprintable() else _shown_char(ch) for ch in text)
 
 
+class TerminalStream:
+    """A text stream (sys.stdout, sys.stderr) that shows every control character written to it as ``\\x1b`` or
+    ``U+202E``: a card title, a file name or a region description cannot drive the terminal, whichever command
+    prints it (``kot list``, ``kot regions``, a message). Line breaks and tabs pass, and so does a carriage return
+    at the start of a write (the progress bar redraws its line with it)."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text):
+        if not isinstance(text, str):
+            return self._stream.write(text)
+        if text.isprintable():
+            return self._stream.write(text)
+        lead = "\r" if text.startswith("\r") else ""
+        shown = "".join(ch if ch.isprintable() or ch in "\n\t" else _shown_char(ch) for ch in text[len(lead):])
+        self._stream.write(lead + shown)
+        return len(text)
+
+    def writelines(self, lines) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
 @dataclass(frozen=True)
 class Pos:
     """Where a value stands in a source file (1-based line and column)."""

@@ -102,4 +102,11 @@ def output_file(value: str, default_name: str) -> Path:
     path = Path(value)
     if value.endswith(("/", "\\")) or path.is_dir():
         return path / default_name
+    if path.exists() and not path.is_file():  # a device (/dev/null), a pipe: never replaced by a file
+        raise click.BadParameter(f"'{value}' is not a regular file (a device or a pipe?); give a file name, such as "
+                                 f"{default_name}", param_hint="'-o' / '--output'")
+    kind = Path(default_name).suffix.lower()
+    if path.is_file() and path.suffix.lower() != kind:  # `kot schema -o cards/types.yaml` wrote JSON over the types
+        raise click.BadParameter(f"'{value}' exists and is not a {kind} file; this writes a {kind} file and would "
+                                 f"replace it: give a name ending in {kind}", param_hint="'-o' / '--output'")
     return path

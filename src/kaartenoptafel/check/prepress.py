@@ -219,11 +219,12 @@ def check_images(ctx, prep: Prepress, cards, out: Collector) -> None:
 def check_image_file(prep: Prepress, path: Path, w_pt: float, h_pt: float, pos: Pos | None, out: Collector) -> None:
     from PIL import Image
 
-    from kaartenoptafel.render.images import MAX_DPI, opened_image
+    from kaartenoptafel.render.images import MAX_DPI, opened_image, upright
 
     try:
         with opened_image(path) as im:  # Pillow's pixel limit as an error for this call, not changed for the process
             im.load()
+            im = upright(im)  # as it prints: turned by its EXIF orientation, 16-bit grey scaled
             rgb = im.convert("RGBA" if "A" in im.getbands() or "transparency" in im.info else "RGB")
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError, Image.DecompressionBombWarning):
         return  # reported by the image checks of the layout and the cards

@@ -17,13 +17,17 @@ def check_printable(ctx: Context) -> None:
     type's back must fit.
     """
     out = Collector()
+    game = ctx.kit.game
+    for name, value in game.variables.items():  # at the variable's line (game.yaml or the overlay), not every card
+        missing_glyphs(ctx, None, name, value, game.variable_pos.get(name, game.pos), out, f"variable '{name}'")
+    for gid, value in game.groups.items():  # and a role group's name at its line in game.yaml
+        missing_glyphs(ctx, None, gid, value, game.group_pos.get(gid, game.pos), out, f"the name of group '{gid}'")
     for card in resolve(ctx.kit):
         ctype = ctx.kit.types[card.type]
         for name, value in card.values.items():
             if ctype.fields[name].kind == "image":
                 continue  # a file name, never drawn
-            missing_glyphs(ctx, card.id, name, value, card.field_pos.get(name, card.pos), out)
-    game = ctx.kit.game
+            missing_glyphs(ctx, card.id, name, value, card.field_pos.get(name, card.pos), out, raw=card.raw.get(name))
     missing_glyphs(ctx, None, "title", game.title, game.pos, out, "the game's title")
     for ctype in ctx.kit.types.values():
         missing_glyphs(ctx, None, "back", ctype.back_text, ctype.pos, out, f"the back text of type '{ctype.id}'")

@@ -298,14 +298,23 @@ def _check_glyphs(ctx: Context, card: ResolvedCard, out: Collector) -> None:
     for name, value in card.values.items():
         if name in fields and fields[name].kind == "image":
             continue  # a file name, never drawn
-        if missing_glyphs(ctx, card.id, name, value, card.field_pos.get(name, card.pos), out):
+        if missing_glyphs(ctx, card.id, name, value, card.field_pos.get(name, card.pos), out,
+                          raw=card.raw.get(name)):
             return
 
 
-def missing_glyphs(ctx: Context, card_id, name: str, value, pos, out: Collector, what: str | None = None) -> bool:
+def missing_glyphs(ctx: Context, card_id, name: str, value, pos, out: Collector, what: str | None = None,
+                   raw=None) -> bool:
+    """Report the characters of ``value`` the font cannot draw. With ``raw`` (the text as written, before its
+    variables and group names were filled in), characters that only a variable or a group's name brought in are
+    left out: they are reported once, at that variable's or group's line."""
     texts = value if isinstance(value, list) else [value]
+    written = "".join(map(str, raw if isinstance(raw, list) else [raw])) if raw is not None else None
+    game = ctx.kit.game
+    from_game = (set(ctx.family.missing("".join([*game.variables.values(), *game.groups.values()])))
+                 if written is not None else set())
     for text in texts:
-        missing = ctx.family.missing(str(text))
+        missing = [ch for ch in ctx.family.missing(str(text)) if ch not in from_game or ch in written]
         if missing:
             shown = ", ".join(f"'{ch}' (U+{ord(ch):04X})" for ch in missing[:5])
             more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""

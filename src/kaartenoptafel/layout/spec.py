@@ -268,7 +268,7 @@ def _number(out: Collector, loc: _Located, key: tuple, default: float, low: floa
             return default
         node = node[k]
     if isinstance(node, bool) or not isinstance(node, (int, float)):
-        out.error(loc.pos(*key), f"'{'.'.join(map(str, key))}' must be a number in {unit}, not {node!r}")
+        out.error(loc.pos(*key), f"'{'.'.join(map(str, key))}' must be a number in {unit}, not {describe(node)}")
         return default
     if not low <= node <= high:
         out.error(loc.pos(*key), f"'{'.'.join(map(str, key))}' is {node} {unit}; expected {low} to {high} {unit}")
@@ -562,6 +562,13 @@ def _parse_frame(out, loc, key, raw, styles, width, height, root=None, colours=N
             out.error(loc.pos(*key, name), f"'{name}' must be a name (a text), not {describe(value)}")
             return None
         names[name] = value
+    missing = {"text": (not names["field"], "'field: NAME', the field it prints"),
+               "form": (not names["field"], "'field: NAME', the list field whose lines it prints"),
+               "stack": (not fields, "'fields: [NAME, ...]', at least one field"),
+               "image": (not (names["field"] or names["file"]), "'field: NAME' (an image field) or 'file: PATH'")}
+    if kind in missing and missing[kind][0]:  # it printed nothing (a title frame without a field: no title, exit 0)
+        out.error(loc.pos(*key), f"{'an' if kind == 'image' else 'a'} {kind} frame needs {missing[kind][1]}")
+        return None
     if names["fill"] is not None and colours is not None and not check_colour_token(
             out, loc.pos(*key, "fill"), names["fill"], colours, "frame fill"):
         return None

@@ -6,6 +6,7 @@ Every problem in every file is collected and raised together as one :class:`Cont
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from kaartenoptafel.load.checks import (
     expect,
     fill,
     is_type,
+    variables_in,
     walk_strings,
 )
 from kaartenoptafel.load.guide import check_guide
@@ -40,6 +42,8 @@ from kaartenoptafel.schema.check import check_value, unknown_keys
 from kaartenoptafel.schema.game import GAME, PLAYERS
 
 MAX_CARDS = 20_000  # a safety limit; the benchmark's largest deck is 10,000
+MAX_PLAYERS = PLAYERS.options[1].fields["max"].node.maximum  # at one table
+GAME_LIMITS = {"tables": "a session has at most {n} tables", "duration": "a game lasts at most {n} minutes (a day)"}
 TYPE_KEYS = ("name", "plural", "title_field", "fields", "back", "per")
 PER = ("table", "session")  # print a set of this type for every table, or one set for the whole session
 FIELD_KEYS = ("kind", "label", "required", "max", "min", "max_items", "choices", "to", "detail")
@@ -183,10 +187,37 @@ def check_project(parsed: Parsed, removed: dict[str, Pos], out: Collector) -> Ki
             check_expansion(out, text, game.variables, pos)
             if section.name != "labels":  # labels carry placeholders such as {n} that the products fill in
                 check_variables(out, text, game.variables, pos)
+            elif not pos.path.startswith("cards/regions/"):  # an overlay's labels are checked as it is applied
+                _check_label(out, key, text, game, pos)
     check_guide(sections, game, types, out)  # the guide's rounds must add up to the game's duration
     check_table_card(sections, game, out)  # and so must the table card's
     out.raise_if_any()
     return Kit(root, game, types, tuple(cards), sections, tuple(parsed.files))
+
+
+@lru_cache(maxsize=1)
+def _packaged_labels() -> dict:
+    """The labels of the built-in kit: the placeholders each label may use are the ones its built-in text uses."""
+    import yaml
+
+    try:
+        data = yaml.safe_load((default_kit_root() / "cards" / "labels.yaml").read_text("utf-8"))
+        return data.get("labels") or {} if isinstance(data, dict) else {}
+    except (OSError, ValueError, yaml.YAMLError):
+        return {}
+
+
+def _check_label(out: Collector, key: tuple, text: str, game: Game, pos: Pos) -> None:
+    """A label's {placeholders} are the ones the program fills in for it (those of the built-in label with the same
+    name), the game's title and the variables: a misspelt one printed as '{typ}' on every sheet."""
+    if len(key) != 1 or key[0] not in _packaged_labels():
+        return
+    own = set(variables_in(str(_packaged_labels()[key[0]])))
+    for name in variables_in(text):
+        if name not in own and name not in game.variables and name != "title":
+            choices = sorted(own | set(game.variables) | {"title"})
+            out.error(pos, f"unknown placeholder '{{{name}}}'{did_you_mean(name, choices)}; label '{key[0]}' may use "
+                           f"{one_of(sorted(own | {'title'}))} and the variables {one_of(game.variables)}")
 
 
 def _check_limits_and_images(root: Path, cards: list[Card], types: dict[str, CardType], game: Game, out: Collector) -> None:
@@ -225,7 +256,13 @@ def parse_game(doc: Doc, out: Collector) -> Game | None:
 
     def number(key, default):
         value = data.get(key, default)
-        return value if check_value(out, GAME.fields[key], value, doc.pos(key)) else default
+        if not check_value(out, GAME.fields[key], value, doc.pos(key)):
+            return default
+        highest = GAME.fields[key].node.maximum
+        if value > highest:  # a typo (750 for 75) printed as is in the guide and the print plan
+            out.error(doc.pos(key), f"'{key}' is {value}; " + GAME_LIMITS[key].format(n=highest))
+            return default
+        return value
 
     players = data.get("players_per_table", {"min": 4, "max": 6})
     pmin, pmax = 4, 6
@@ -235,8 +272,9 @@ def parse_game(doc: Doc, out: Collector) -> Game | None:
         unknown_keys(out, PLAYERS.options[1], players, lambda k: doc.key_pos("players_per_table", k))
         pmin, pmax = players.get("min", 4), players.get("max", 6)
         for name, value in (("min", pmin), ("max", pmax)):
-            if not (isinstance(value, int) and not isinstance(value, bool) and value > 0):
-                out.error(doc.pos("players_per_table", name), f"players_per_table {name} must be a whole number above 0")
+            if not (isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_PLAYERS):
+                out.error(doc.pos("players_per_table", name),
+                          f"players_per_table {name} must be a whole number from 1 to {MAX_PLAYERS}")
                 pmin, pmax = 4, 6
         if pmin > pmax:
             out.error(doc.pos("players_per_table"), f"players_per_table: min ({pmin}) is larger than max ({pmax})")
@@ -263,6 +301,7 @@ def parse_game(doc: Doc, out: Collector) -> Game | None:
         pos=doc.pos(),
         raw_variables=raw_variables,
         variable_pos=variable_pos,
+        group_pos={gid: doc.pos("groups", gid) for gid in groups},
     )
 
 

@@ -71,6 +71,7 @@ class Game:
     pos: Pos | None = None
     raw_variables: dict[str, str] = field(default_factory=dict, compare=False)  # as written, before filling in
     variable_pos: dict[str, Pos] = field(default_factory=dict, compare=False)
+    group_pos: dict[str, Pos] = field(default_factory=dict, compare=False)  # where each group's name is written
 
 
 @dataclass(frozen=True)

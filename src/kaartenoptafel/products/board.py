@@ -88,7 +88,19 @@ def _board_product(job: Job) -> None:
 
 
 def _check_board(ctx: Context, cards: list[ResolvedCard], out: Collector) -> None:
-    prepare_board(ctx, cards, "a3", out)
+    """What `kot build` would find (`kot validate`): the board, its tiles on A4 and both worksheets."""
+    from kaartenoptafel.build import BuildOptions
+    from kaartenoptafel.products import worksheets
+
+    board, content, style = prepare_board(ctx, cards, "a3", out)
+    ts = read_tile_style(style)
+    read_tile_texts(content)
+    if board is not None:
+        try:
+            tile_plan(board, "a4", BuildOptions.overlap, ts)
+        except ValueError as exc:
+            out.error(style.pos("tiles"), f"cannot tile the board: {exc}")
+    worksheets.make_worksheets(ctx, content, style, board, cards, "a4", out)
 
 
 register_product("board", _board_product)

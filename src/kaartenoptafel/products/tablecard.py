@@ -18,7 +18,7 @@ from reportlab.platypus import (BaseDocTemplate, LayoutError, CondPageBreak, Flo
                                 PageTemplate, Paragraph, Spacer, Table, TableStyle)
 
 from kaartenoptafel import __version__
-from kaartenoptafel.build import Job, Product, register_product
+from kaartenoptafel.build import Job, Product, register_check, register_product
 from kaartenoptafel.errors import Collector
 from kaartenoptafel.impose.grid import PAPER
 from kaartenoptafel.layout.text import to_markup
@@ -231,8 +231,7 @@ def _table_card(job: Job) -> None:
     paper = job.options.paper
     made = render_table_card(job, card, paper)
     if made is None:
-        job.out.error(section.doc.pos(*section.key), f"the table card does not fit on {MAX_PAGES} pages even at "
-                                                     f"{SIZES[-1]:g} pt; shorten the rounds, rules or roles")
+        _does_not_fit(section, job.out)
         return
     data, pages, body = made
     path = job.stage / file_name(paper)
@@ -244,4 +243,27 @@ def _table_card(job: Job) -> None:
     job.progress.advance(1, "table card")
 
 
+def _does_not_fit(section, out: Collector) -> None:
+    out.error(section.doc.pos(*section.key), f"the table card does not fit on {MAX_PAGES} pages even at "
+                                             f"{SIZES[-1]:g} pt; shorten the rounds, rules or roles")
+
+
+def _check_table_card(ctx, cards, out: Collector) -> None:
+    """What `kot build` would find (`kot validate`): the table card laid out on A4, the paper a build uses unless
+    told otherwise. Problems of the file itself are reported when it is loaded."""
+    from types import SimpleNamespace
+
+    section = ctx.kit.sections.get("table_card")
+    if section is None:
+        return
+    parsed = Collector()
+    card = parse_table_card(section, ctx.kit.game, parsed)
+    if parsed.diagnostics:
+        out.extend(parsed.diagnostics)
+        return
+    if render_table_card(SimpleNamespace(ctx=ctx), card, "a4") is None:
+        _does_not_fit(section, out)
+
+
 register_product("table-card", _table_card)
+register_check("table-card", _check_table_card)

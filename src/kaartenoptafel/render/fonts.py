@@ -71,9 +71,30 @@ def _drawable(name: str) -> frozenset[str]:
             | frozenset("\n\r\t\u00ad\u200b"))
 
 
+class _Impossible(ValueError):
+    """A font whose numbers no real font has: it would print text of the wrong size or in the wrong place."""
+
+
+def _check_metrics(font: TTFont) -> None:
+    """The numbers that place and size the text: units per em as the OpenType spec allows (16 to 16384), a height
+    above the baseline (ascent) and below it (descent) of at most 2.5 em, and letters no wider than 3 em."""
+    face = font.face
+    head = face.get_table("head")
+    upem = struct.unpack(">H", head[18:20])[0] if len(head) >= 20 else 0
+    if not 16 <= upem <= 16384:
+        raise _Impossible(f"{upem} units per em; a font has 16 to 16384")
+    if not 0 < face.ascent <= 2500 or not -2500 <= face.descent <= 0:
+        raise _Impossible(f"ascent {face.ascent:g} and descent {face.descent:g} per 1000 units; a font's letters "
+                          "stand above the baseline, with at most 2.5 em above and below it")
+    widths = [face.getCharWidth(ord(ch)) for ch in "abcdefghijklmnopqrstuvwxyz" if ord(ch) in face.charToGlyph]
+    if widths and not 0 < max(widths) <= 3000:
+        raise _Impossible(f"letters {max(widths) / 1000:g} em wide; a letter is at most a few em wide")
+
+
 def _check_font(font: TTFont) -> None:
     """Make the subsets a PDF would embed, for every character the font maps: a truncated or damaged glyph table
     then fails here, while the layout is checked (``kot validate`` too), not when the PDF is saved."""
+    _check_metrics(font)
     codes = sorted(code for code in font.face.charToGlyph if _character(code))
     for start in range(0, len(codes), 255):
         font.face.makeSubset([0, *codes[start:start + 255]])
@@ -87,6 +108,8 @@ def _font_problem(exc: BaseException) -> str:
         return f"it has no '{exc.args[0] if exc.args else '?'}' table (the file is damaged or not a TrueType font)"
     if isinstance(exc, (struct.error, IndexError, EOFError)) or "unpack requires" in str(exc):
         return "the file ends too early or its tables are damaged (a truncated download?)"
+    if isinstance(exc, _Impossible):
+        return f"its header gives impossible values ({exc})"
     if isinstance(exc, ZeroDivisionError):
         return "its header gives impossible values (units per em of 0)"
     text = str(exc).strip().rstrip(".")

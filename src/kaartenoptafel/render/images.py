@@ -19,7 +19,7 @@ from kaartenoptafel.errors import ContentError, Diagnostic, Pos
 
 MAX_DPI = 300
 MAX_PIXELS = 40_000_000  # ~ an A2 poster at 300 dpi; more is a decompression bomb, not a logo
-FORMATS = ("PNG", "JPEG")
+FORMATS = ("PNG", "JPEG", "MPO")  # MPO: a JPEG with a second picture after the first (many phones); the first prints
 
 
 def _fail(pos: Pos | None, path: Path, message: str) -> ContentError:
@@ -47,6 +47,17 @@ def _header_problem(im, shown: str) -> str | None:
     return None
 
 
+def upright(im: Image.Image) -> Image.Image:
+    """The picture as a viewer shows it: turned as the camera's EXIF orientation says (a phone photo is stored on
+    its side), and 16-bit grey (scanners, GIMP) scaled to 8 bits, which Pillow's convert() clips to white."""
+    from PIL import ImageOps
+
+    im = ImageOps.exif_transpose(im)
+    if im.mode.startswith("I"):
+        im = im.convert("I").point(lambda v: v / 257).convert("L")
+    return im
+
+
 @lru_cache(maxsize=256)
 def _load(path: Path, max_w_px: int, max_h_px: int, pos: Pos | None) -> tuple[bytes, tuple[int, int]]:
     if not path.is_file():
@@ -57,6 +68,7 @@ def _load(path: Path, max_w_px: int, max_h_px: int, pos: Pos | None) -> tuple[by
             if problem:
                 raise ContentError([Diagnostic(pos or Pos(str(path)), problem)])
             im.load()
+            im = upright(im)
             size = im.size
             if im.width > max_w_px or im.height > max_h_px:
                 im = im.copy()

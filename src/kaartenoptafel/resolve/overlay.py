@@ -100,6 +100,11 @@ def read_overlay(root: Path, name: str, out: Collector, named_at: Pos | None = N
 
         out.error(named_at or Pos(shown), link_problem(path) or f"{shown} is not a regular file (a folder or a pipe?)")
         return None
+    # the file is there, but its name cannot be the name of a folder in output/ ('Zeeland', 'mijn regio')
+    if path.is_file() and not SLUG.match(name) and Path(name).name == name and "\\" not in name:
+        out.error(named_at or Pos(shown), f"region name '{name}' (its file name) must be lowercase letters, digits "
+                                          f"and '-', like 'midden-brabant'; rename {shown}")
+        return None
     if not path.is_file() or not SLUG.match(name):
         known = list_regions(root)
         listing = f"known regions: {one_of(known)}" if known else f"there are no overlays in {'/'.join(REGIONS_DIR)}/"
@@ -516,7 +521,9 @@ class _Apply:
     # -- after the last overlay
 
     def finish(self) -> None:
-        self.game = replace(self.game, variables=self._expand_variables())
+        # the kit's game knows where each variable was set last (the overlay's line), for every later message
+        self.game = replace(self.game, variables=self._expand_variables(),
+                            variable_pos={**self.game.variable_pos, **self.variable_pos})
         if not self.cards and self.removed:  # the decks would have no pages, which viewers refuse to open
             last = max(self.removed.values(), key=lambda p: (p.path, p.line or 0))
             self.out.error(last, "the overlays remove every card; a kit needs at least one card to print")

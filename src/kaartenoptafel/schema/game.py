@@ -7,9 +7,10 @@ from kaartenoptafel.schema.nodes import AnyOf, Field, Int, Mapping, Slug, Text
 PLAYERS = AnyOf(
     "players at one table: a number, or {min: N, max: N} (default 4 to 6)", (5, {"min": 4, "max": 6}),
     options=(
-        Int(minimum=1),
-        Mapping(fields={"min": Field(Int("the fewest players at a table", minimum=1)),
-                        "max": Field(Int("the most players at a table", minimum=1))}, what="players_per_table"),
+        Int(minimum=1, maximum=50),
+        Mapping(fields={"min": Field(Int("the fewest players at a table", minimum=1, maximum=50)),
+                        "max": Field(Int("the most players at a table", minimum=1, maximum=50))},
+                what="players_per_table"),
     ),
 )
 
@@ -23,10 +24,10 @@ GAME = Mapping(
         "language": Field(Text("the language of the texts (nl, en): hyphenation and quotation marks", ("nl",)),
                           required=True, what="'language'"),
         "players_per_table": Field(PLAYERS),
-        "tables": Field(Int("how many tables play at once (a set of cards for each)", (4,), minimum=1),
+        "tables": Field(Int("how many tables play at once (a set of cards for each)", (4,), minimum=1, maximum=200),
                         required=True, what="'tables'"),
         "duration": Field(Int("the session in minutes; the guide's and table card's rounds add up to it", (75,),
-                              minimum=1), required=True, what="'duration'"),
+                              minimum=1, maximum=1440), required=True, what="'duration'"),
         "variables": Field(Mapping("texts the cards use as {name}, such as {gemeente}",
                                    ({"gemeente": "Assen"},), extra=Field(Text(), what="variables '{name}'"),
                                    nullable=True), what="'variables'"),

@@ -50,6 +50,9 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
         before = os.stat(path)
     except OSError:
         before = None
+    if before is not None and not stat.S_ISREG(before.st_mode):  # a device, a pipe, a folder: never replaced
+        raise FileExistsError(errno.EEXIST, "it is not a regular file (a device, a pipe or a folder); it was left "
+                                            "alone", str(path))
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         if before is not None and stat.S_ISREG(before.st_mode):
@@ -129,7 +132,9 @@ def _warn(message: str) -> None:
 
 def _clean(final: Path) -> None:
     """Under the swap lock: finish a swap that a crash interrupted, remove old folders and dead builds' stages."""
-    olds = sorted(final.parent.glob(f".{glob.escape(final.name)}.old*"))
+    # only folders a build renamed: a file or a link with such a name (put there by hand or by another program) is
+    # never made the output, which would fail every later build or copy files from elsewhere into it
+    olds = sorted(p for p in final.parent.glob(f".{glob.escape(final.name)}.old*") if p.is_dir() and not p.is_symlink())
     if not final.exists() and olds:  # a crash between the two renames: the old folder is the last good output
         newest = max(olds, key=lambda p: p.stat().st_mtime)
         os.replace(newest, final)
