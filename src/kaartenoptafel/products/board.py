@@ -90,7 +90,6 @@ def _board_product(job: Job) -> None:
 def _check_board(ctx: Context, cards: list[ResolvedCard], out: Collector) -> None:
     """What `kot build` would find (`kot validate`): the board, its tiles on A4 and both worksheets."""
     from kaartenoptafel.build import BuildOptions
-    from kaartenoptafel.products import worksheets
 
     board, content, style = prepare_board(ctx, cards, "a3", out)
     ts = read_tile_style(style)
