@@ -199,7 +199,8 @@ def _cannot(shown: str, pos: Pos, why: str) -> ContentError:
 
 def add_card(root: Path, type_id: str, card_id: str | None, dry_run: bool = False):
     """Append a scaffold of ``type_id`` to the right card file. Returns (plan, id, line, image fields left empty)."""
-    from kaartenoptafel.load.kit import RawCard, collect_entries, parse_game, parse_types, read_sources, validate_cards
+    from kaartenoptafel.load.game import parse_game
+    from kaartenoptafel.load.kit import RawCard, collect_entries, parse_types, read_sources, validate_cards
 
     out = Collector()
     src = read_sources(root, out)

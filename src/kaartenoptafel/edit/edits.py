@@ -224,7 +224,8 @@ def delete_card(ws: Workspace, card_id: str, hashes=None) -> None:
 
 def base_variables(ws: Workspace) -> dict[str, str]:
     from kaartenoptafel.errors import Collector
-    from kaartenoptafel.load.kit import parse_game, read_sources
+    from kaartenoptafel.load.game import parse_game
+    from kaartenoptafel.load.kit import read_sources
 
     src = read_sources(ws.root, Collector())
     game = parse_game(src.game, Collector()) if src.game is not None else None

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from kaartenoptafel.errors import Collector, ContentError, Diagnostic, Pos
-from kaartenoptafel.load.kit import RawCard, collect_entries, parse_game, parse_types, read_sources, validate_cards
+from kaartenoptafel.load.game import parse_game
+from kaartenoptafel.load.kit import RawCard, collect_entries, parse_types, read_sources, validate_cards
 from kaartenoptafel.load.model import RESERVED_CARD_KEYS, Card, CardType, Game, Kit
 from kaartenoptafel.load.yamlfile import display_path
 from kaartenoptafel.resolve.overlay import list_regions, read_chain, regions_dir

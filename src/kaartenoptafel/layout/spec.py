@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from kaartenoptafel.errors import Collector, Pos, did_you_mean, one_of
+from kaartenoptafel.layout.framecheck import inside_card, prints_something
 from kaartenoptafel.load.checks import check_keys, describe
 from kaartenoptafel.load.yamlfile import Doc, read_yaml
 
@@ -542,7 +543,7 @@ def _parse_frame(out, loc, key, raw, styles, width, height, root=None, colours=N
         else:
             out.error(loc.pos(*key, "at"), f"'at' value {v!r} must be a number of mm inside the card" + (" or 'fill'" if i >= 2 else ""))
             return None
-    if not _inside_card(out, loc.pos(*key, "at"), kind, values, width, height, safe):
+    if not inside_card(out, loc.pos(*key, "at"), kind, values, width, height, safe):
         return None
     style = raw.get("style", "body")
     if not isinstance(style, str):
@@ -562,12 +563,7 @@ def _parse_frame(out, loc, key, raw, styles, width, height, root=None, colours=N
             out.error(loc.pos(*key, name), f"'{name}' must be a name (a text), not {describe(value)}")
             return None
         names[name] = value
-    missing = {"text": (not names["field"], "'field: NAME', the field it prints"),
-               "form": (not names["field"], "'field: NAME', the list field whose lines it prints"),
-               "stack": (not fields, "'fields: [NAME, ...]', at least one field"),
-               "image": (not (names["field"] or names["file"]), "'field: NAME' (an image field) or 'file: PATH'")}
-    if kind in missing and missing[kind][0]:  # it printed nothing (a title frame without a field: no title, exit 0)
-        out.error(loc.pos(*key), f"{'an' if kind == 'image' else 'a'} {kind} frame needs {missing[kind][1]}")
+    if not prints_something(out, loc.pos(*key), kind, names, fields):
         return None
     if names["fill"] is not None and colours is not None and not check_colour_token(
             out, loc.pos(*key, "fill"), names["fill"], colours, "frame fill"):
@@ -579,25 +575,3 @@ def _parse_frame(out, loc, key, raw, styles, width, height, root=None, colours=N
         field=names["field"], fields=tuple(fields), style=style,
         fill=names["fill"] or "accent", checks=names["checks"], file=names["file"], pos=loc.pos(*key),
     )
-
-
-def _inside_card(out: Collector, pos: Pos, kind: str, values: list, width: float, height: float, safe: float) -> bool:
-    """A frame lies on the card and has room: one error at its ``at:`` line, instead of one per card later (a
-    frame past the edge clips its text; one of no size makes every text "run past its frame")."""
-    x, y, w, h = values
-    edge = 0.0 if kind == "band" else safe  # 'fill' runs to the card edge (bands) or to the safe margin
-    right = x + w if w is not None else width - edge
-    bottom = y + h if h is not None else height - edge
-    eps = 1e-6
-    if right > width + eps or bottom > height + eps:
-        over = "right" if right > width + eps else "bottom"
-        by = right - width if over == "right" else bottom - height
-        out.error(pos, f"this frame sticks out {by:g} mm past the {over} edge of the {width:g} x {height:g} mm card; "
-                       "make it smaller or move it")
-        return False
-    if right - x < 1 - eps or bottom - y < 1 - eps:
-        size = f"{right - x:g} x {bottom - y:g} mm"
-        out.error(pos, f"this frame is {size}: too small to hold anything (at least 1 x 1 mm)"
-                  + ("; with 'fill' it runs to the safe margin, which it starts past" if None in (w, h) else ""))
-        return False
-    return True
