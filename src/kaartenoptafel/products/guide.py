@@ -208,6 +208,8 @@ class CardRow(Flowable):
 
     def draw(self):
         c = self.canv
+        if getattr(c, "kot_measuring", False):
+            return  # a pass that only measures: the row's size does not depend on what is drawn in it
         base = self.caption * 2.2
         family = self.styles.family
         for i, (lay, cid, count) in enumerate(self.cards):
@@ -284,7 +286,7 @@ class GuideDoc(BaseDocTemplate):
         self.cover_art = None  # a callable drawing the cover's picture
 
     def _cover(self, c, doc):
-        if self.cover_art:
+        if self.cover_art and not getattr(c, "kot_measuring", False):
             self.cover_art(c, self.geo)
 
     def _footer(self, c, doc):
@@ -317,9 +319,14 @@ class GuideDoc(BaseDocTemplate):
                 self.notify("TOCEntry", (flowable.level, flowable.plain, self.page, flowable.key))
 
 
-def _canvasmaker(family: FontFamily, title: str, subject: str, duplex: str | None = None):
+def _canvasmaker(family: FontFamily, title: str, subject: str, duplex: str | None = None, measuring: bool = False):
+    """Canvases for the document's passes; a measuring canvas skips the card faces and is never saved."""
     def make(filename, pagesize, **_ignored):
-        return new_canvas(filename, pagesize, family, title, subject, duplex)
+        c = new_canvas(filename, pagesize, family, title, subject, duplex)
+        if measuring:
+            c.kot_measuring = True
+            c.save = lambda: None
+        return c
 
     return make
 
@@ -685,22 +692,24 @@ def render_guide(job: Job, guide: Guide, geo: Geometry, rows: list[Material], th
         doc.cover_art = _cover_art(job, thumbs)
         return doc
 
+    # Lay out until the table of contents settles, without drawing the card faces (only their sizes count),
+    # then draw once: a fresh story (a build spends its flowables: keepWithNext is switched off once used)
+    # seeded with the settled contents, and padded with notes pages to a multiple of ``pad_to`` pages.
     story = Story(job, guide, geo, rows, thumbs)
+    flow = story.build()
+    # the contents' lines are known before the first pass, their page numbers not: the first pass then
+    # lays out a contents as long as the real one, and the second only confirms the page numbers
+    story.toc.addEntries([(f.level, f.plain, 0, f.key) for f in flow if isinstance(f, Heading) and f.toc])
+    doc = make_doc(io.BytesIO())
+    doc.multiBuild(flow, canvasmaker=_canvasmaker(job.ctx.family, title, footer, duplex, measuring=True))
+    extra = (-doc.page) % pad_to
+    entries = list(story.toc._entries)
+    story = Story(job, guide, geo, rows, thumbs)
+    story.toc.addEntries(entries)
     buffer = io.BytesIO()
     doc = make_doc(buffer)
-    doc.multiBuild(story.build(), canvasmaker=maker)
+    doc.multiBuild(story.build() + story.notes(extra), canvasmaker=maker)
     pages = doc.page
-    extra = (-pages) % pad_to
-    if extra:
-        # Notes pages at the end pad the page count. A build spends its flowables (keepWithNext is
-        # switched off once used), so build a fresh story, its contents seeded with the settled entries.
-        entries = list(story.toc._entries)
-        story = Story(job, guide, geo, rows, thumbs)
-        story.toc.addEntries(entries)
-        buffer = io.BytesIO()
-        doc = make_doc(buffer)
-        doc.multiBuild(story.build() + story.notes(extra), canvasmaker=maker)
-        pages = doc.page
     data = buffer.getvalue()
     if isinstance(target, (str, Path)):
         write_bytes_atomic(Path(target), data)
