@@ -196,3 +196,33 @@ def test_style_colours_compare_like_the_strings_they_replace():
     assert ink != parsed and parsed != ink and not (ink == parsed) and not (parsed == ink)
     assert (ink.red, ink.green, ink.blue, ink.alpha) == (parsed.red, parsed.green, parsed.blue, parsed.alpha)
     assert text._style_colour("not a colour") == "not a colour"
+
+
+# -- the guide: laid out as often as its contents need, drawn once per format ---------------------------
+
+
+def test_the_guide_draws_each_card_once_per_format(repo, tmp_path, monkeypatch):
+    """The passes that settle the contents only measure: every catalogue card and every card of the cover's fan
+    is drawn once in the A4 guide and once in the A5 booklet, not once per pass."""
+    from collections import Counter
+
+    from reportlab.platypus.doctemplate import BaseDocTemplate
+
+    from kaartenoptafel.build import BuildOptions, build
+    from kaartenoptafel.products import guide_doc, guide_flowables
+
+    catalogue, cover, passes = [], [], []
+    for module, seen in ((guide_flowables, catalogue), (guide_doc, cover)):
+        real = module.draw_card
+        monkeypatch.setattr(module, "draw_card", lambda c, lay, bleed, real=real, seen=seen: (
+            seen.append((c._pagesize, lay.id)), real(c, lay, bleed)))
+    real_build = BaseDocTemplate.build
+    monkeypatch.setattr(BaseDocTemplate, "build", lambda self, *a, **k: (passes.append(type(self)),
+                                                                          real_build(self, *a, **k))[1])
+    manifest = build(BuildOptions(project=repo, out_dir=tmp_path, only=("guide",), quiet=True))
+    assert {p["kind"] for p in manifest["products"]} == {"guide-a4", "guide-booklet"}
+    assert len({page for page, _ in catalogue}) == 2  # A4 and A5
+    assert len(set(catalogue)) >= 2 * 60  # the default kit's cards, on each
+    assert set(Counter(catalogue).values()) == {1}  # each once per format
+    assert cover and set(Counter(cover).values()) == {1}
+    assert passes.count(guide_doc.GuideDoc) <= 6  # two measuring passes and one drawing pass per format
