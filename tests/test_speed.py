@@ -226,3 +226,18 @@ def test_the_guide_draws_each_card_once_per_format(repo, tmp_path, monkeypatch):
     assert set(Counter(catalogue).values()) == {1}  # each once per format
     assert cover and set(Counter(cover).values()) == {1}
     assert passes.count(guide_doc.GuideDoc) <= 6  # two measuring passes and one drawing pass per format
+
+
+def test_the_hyphenation_dictionary_is_read_only_when_a_word_needs_it(monkeypatch):
+    """Reading pyphen's Dutch dictionary costs a start of `kot preview` 0.04 s; short or capitalised words never
+    need it, so it is read at the first word that may be split, and once."""
+    import pyphen
+
+    made = []
+    real = pyphen.Pyphen
+    monkeypatch.setattr(pyphen, "Pyphen", lambda **kw: made.append(kw) or real(**kw))
+    split = text.hyphenator.__wrapped__("nl_NL", 10)  # not the cached one: a fresh splitter
+    assert split("kaart") == [] and split("Samenwerkingsverband") == [] and made == []
+    pairs = split("samenwerkingsafspraak")
+    assert ("samen", "werkingsafspraak") in pairs and all(head + tail == "samenwerkingsafspraak" for head, tail in pairs)
+    assert split("informatiepunten") is not None and len(made) == 1
