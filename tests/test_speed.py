@@ -241,3 +241,27 @@ def test_the_hyphenation_dictionary_is_read_only_when_a_word_needs_it(monkeypatc
     pairs = split("samenwerkingsafspraak")
     assert ("samen", "werkingsafspraak") in pairs and all(head + tail == "samenwerkingsafspraak" for head, tail in pairs)
     assert split("informatiepunten") is not None and len(made) == 1
+
+
+def test_a_build_keeps_what_lives_between_products_out_of_the_collector_and_gives_it_back(repo, tmp_path, monkeypatch):
+    """The GC policy of `kot build` (build._settle): each product runs with the loaded kit and everything made
+    before it frozen, after a collection; when the build ends nothing it froze stays frozen."""
+    import gc
+
+    from kaartenoptafel import build as build_module
+
+    build_module._load_optional_products()
+    seen = {}
+    before = gc.get_freeze_count()
+    for name in ("board", "guide"):
+        real = build_module.PRODUCTS[name]
+
+        def counting(job, real=real, name=name):
+            seen[name] = gc.get_freeze_count()
+            real(job)
+
+        monkeypatch.setitem(build_module.PRODUCTS, name, counting)
+    build_module.build(build_module.BuildOptions(project=repo, out_dir=tmp_path, only=("board", "guide"), quiet=True))
+    assert seen["board"] > before + 10_000  # the loaded kit: frozen before the first product
+    assert seen["guide"] > seen["board"]  # and what the board left alive (remembered fits, its manifest entry)
+    assert gc.get_freeze_count() == before
