@@ -265,3 +265,28 @@ def test_a_build_keeps_what_lives_between_products_out_of_the_collector_and_give
     assert seen["board"] > before + 10_000  # the loaded kit: frozen before the first product
     assert seen["guide"] > seen["board"]  # and what the board left alive (remembered fits, its manifest entry)
     assert gc.get_freeze_count() == before
+
+
+def test_reportlabs_c_accelerator_changes_no_byte(repo, tmp_path):
+    """rl-accel (a dependency) replaces reportlab's number formatting and string widths with C: the decks and
+    the guide come out byte for byte the same as with reportlab's own Python versions."""
+    import hashlib
+    import subprocess
+    import sys
+
+    import reportlab.lib.rl_accel as accel
+
+    assert accel.fp_str.__module__ != "reportlab.lib.rl_accel", "rl-accel is not installed"
+    script = ("import sys, runpy\n"
+              "if sys.argv.pop(1) == 'python': sys.modules['_rl_accel'] = None  # reportlab's fallbacks\n"
+              "import reportlab.lib.rl_accel as a\n"
+              "assert (a.fp_str.__module__ == 'reportlab.lib.rl_accel') == (sys.modules.get('_rl_accel') is None)\n"
+              "sys.argv = ['kot'] + sys.argv[1:]\n"
+              "runpy.run_module('kaartenoptafel', run_name='__main__')\n")
+    sums = {}
+    for mode in ("c", "python"):
+        out = tmp_path / mode
+        subprocess.run([sys.executable, "-c", script, mode, "build", "-p", str(repo), "--out", str(out), "-q",
+                        "--only", "deck", "--only", "guide"], check=True, cwd=tmp_path)
+        sums[mode] = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted((out / "default").glob("*.pdf"))}
+    assert len(sums["c"]) >= 4 and sums["c"] == sums["python"]
