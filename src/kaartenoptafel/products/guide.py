@@ -34,6 +34,10 @@ from kaartenoptafel.products.printplan import Material, materials, other_product
 from kaartenoptafel.write.atomic import write_bytes_atomic
 
 
+def _measured_only(*args, **kwargs) -> None:
+    """drawOn of a flowable in a pass that only measures (a part split off it is drawn, and thrown away)."""
+
+
 def render_guide(job: Job, guide: Guide, geo: Geometry, rows: list[Material], thumbs: dict, target,
                  outline: bool, pad_to: int = 1, duplex: str | None = None) -> int:
     """Write the guide in one page format; returns its page count (padded with notes pages to ``pad_to``)."""
@@ -47,7 +51,7 @@ def render_guide(job: Job, guide: Guide, geo: Geometry, rows: list[Material], th
         doc.cover_art = cover_picture(job, thumbs)
         return doc
 
-    # Lay out until the table of contents settles, without drawing the card faces (only their sizes count),
+    # Lay out until the table of contents settles, drawing nothing (only the sizes count),
     # then draw once: a fresh story (a build spends its flowables: keepWithNext is switched off once used)
     # seeded with the settled contents, and padded with notes pages to a multiple of ``pad_to`` pages.
     story = Story(job, guide, geo, rows, thumbs)
@@ -55,6 +59,8 @@ def render_guide(job: Job, guide: Guide, geo: Geometry, rows: list[Material], th
     # the contents' lines are known before the first pass, their page numbers not: the first pass then
     # lays out a contents as long as the real one, and the second only confirms the page numbers
     story.toc.addEntries([(f.level, f.plain, 0, f.key) for f in flow if isinstance(f, Heading) and f.toc])
+    for f in flow:  # these passes only measure: nothing they draw is kept (a flowable's size never depends on it)
+        f.drawOn = _measured_only
     doc = make_doc(io.BytesIO())
     doc.multiBuild(flow, canvasmaker=canvasmaker(job.ctx.family, title, footer, duplex, measuring=True))
     extra = (-doc.page) % pad_to
