@@ -13,8 +13,12 @@ lengths, every tenth card a photo card), then builds, each in a fresh process (c
 * whole kit   ``kot build``: every product (decks, board, guide, ...)
 
 and reports wall time, cards per second, CPU time, peak memory (max RSS of the process, from wait4)
-and PDF bytes per card, each also as a multiple of the floor's figure. Then the default kit from a
-cold start, ``kot preview`` of one card and ``kot build --all`` when those commands exist.
+and PDF bytes per card, each also as a multiple of the floor's figure. The runs of one size are
+interleaved (floor, home, print shop, floor, home, ...), so a busy spell on a shared machine falls on
+all of them alike, and each build's figures are those of its run with the least CPU time: CPU time
+is much less affected than wall time by other work on the machine. The worst case of 1,000 cards
+whose every face differs (``--unique``, on by default) and a text-only variant follow. Then the
+default kit from a cold start, ``kot preview`` of one card and ``kot build --all``.
 """
 
 from __future__ import annotations
@@ -84,11 +88,22 @@ def measure(cmd: list[str], outputs: list[Path], cwd: Path | None = None) -> Run
 
 
 def best(runs: list[Run]) -> Run:
-    return min(runs, key=lambda r: r.wall)
+    """The run with the least CPU time: the one least disturbed by other work on the machine."""
+    return min(runs, key=lambda r: r.cpu)
 
 
 def repeat(n: int, cmd: list[str], outputs: list[Path], cwd: Path | None = None) -> Run:
     return best([measure(cmd, outputs, cwd) for _ in range(max(1, n))])
+
+
+def interleaved(n: int, jobs: list[tuple[list[str], list[Path]] | None]) -> list[Run | None]:
+    """Each job ``n`` times, taking turns (a, b, c, a, b, c, ...); the best run of each (None stays None)."""
+    runs: list[list[Run]] = [[] for _ in jobs]
+    for _ in range(max(1, n)):
+        for i, job in enumerate(jobs):
+            if job is not None:
+                runs[i].append(measure(*job))
+    return [best(r) if r else None for r in runs]
 
 
 def kot(*args: str) -> list[str]:
@@ -132,9 +147,9 @@ def machine() -> dict:
     }
 
 
-ROW = "{:>7}  {:<22} {:>7} {:>8} {:>7} {:>8} {:>8} {:>10} {:>7} {:>7} {:>7}"
-HEAD = ("cards", "build", "wall s", "cards/s", "CPU s", "peak MB", "deck MB", "bytes/card", "t/floor", "m/floor",
-        "b/floor")
+ROW = "{:>7}  {:<26} {:>7} {:>8} {:>7} {:>8} {:>8} {:>10} {:>7} {:>7} {:>7} {:>7}"
+HEAD = ("cards", "build", "wall s", "cards/s", "CPU s", "peak MB", "deck MB", "bytes/card", "t/floor", "cpu/fl",
+        "m/floor", "b/floor")
 
 
 def deck_mb(run: Run) -> str:
@@ -152,7 +167,8 @@ def fmt_row(n: int, name: str, run: Run, floor: Run | None) -> tuple:
 
     return (f"{n:,}", name, f"{run.wall:.2f}", f"{n / run.wall:,.0f}", f"{run.cpu:.2f}", f"{run.rss_mb:.0f}",
             deck_mb(run), f"{run.pdf_bytes / n:,.0f}",
-            ratio(run.wall, floor.wall if floor else 0), ratio(run.rss_mb, floor.rss_mb if floor else 0),
+            ratio(run.wall, floor.wall if floor else 0), ratio(run.cpu, floor.cpu if floor else 0),
+            ratio(run.rss_mb, floor.rss_mb if floor else 0),
             ratio(run.pdf_bytes, floor.pdf_bytes if floor else 0))
 
 
@@ -162,9 +178,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=0,
                         help="runs of the floor and each deck; the fastest counts (default: 3 up to 1,000 cards, else 2)")
     parser.add_argument("--work", type=Path, default=None, help="keep the synthetic projects and PDFs here")
-    parser.add_argument("--unique", action="store_true",
-                        help="also time a worst case: 1,000 cards whose every text has its own length")
+    parser.add_argument("--no-unique", dest="unique", action="store_false",
+                        help="skip the worst case: 1,000 cards whose every text has its own length")
     parser.add_argument("--no-kit", action="store_true", help="skip the whole-kit builds of the synthetic projects")
+    parser.add_argument("--no-default-kit", action="store_true",
+                        help="skip the default kit's build, kot preview and kot build --all")
     parser.add_argument("--markdown", action="store_true", help="print the tables as Markdown")
     args = parser.parse_args()
     sizes = [int(s.replace("_", "").replace(",", "")) for s in args.sizes.split(",") if s.strip()]
@@ -198,33 +216,37 @@ def main() -> None:
             out = work / f"out-{n}"
             out.mkdir(exist_ok=True)
             runs = args.repeat or (3 if n <= 1000 else 2)
-            floor = repeat(runs, [sys.executable, str(HERE / "floor.py"), str(project / "floor.json"),
-                                         str(out / "floor.pdf")], [out / "floor.pdf"])
+            full = variety == "faces" and images
+            floor, home, shop = interleaved(runs, [
+                ([sys.executable, str(HERE / "floor.py"), str(project / "floor.json"), str(out / "floor.pdf")],
+                 [out / "floor.pdf"]),
+                ([sys.executable, str(HERE / "child.py"), "home", str(project), str(out / "deck-a4.pdf")],
+                 [out / "deck-a4.pdf"]),
+                ([sys.executable, str(HERE / "child.py"), "printshop", str(project), str(out / "deck-printshop.pdf")],
+                 [out / "deck-printshop.pdf"]) if full else None,
+            ])
             add(fmt_row(n, f"floor{tag}", floor, floor))
-            home = repeat(runs, [sys.executable, str(HERE / "child.py"), "home", str(project),
-                                        str(out / "deck-a4.pdf")], [out / "deck-a4.pdf"])
             add(fmt_row(n, f"home deck{tag}", home, floor))
-            if variety != "faces" or not images:
+            if not full:
                 continue
-            shop = repeat(1 if n > 1000 else runs, [sys.executable, str(HERE / "child.py"), "printshop", str(project),
-                                        str(out / "deck-printshop.pdf")], [out / "deck-printshop.pdf"])
             add(fmt_row(n, "print-shop deck", shop, floor))
             if not args.no_kit:
-                kit = measure(kot("build", "-p", str(project), "--out", str(out / "kit"), "-q"), [out / "kit"])
+                kit = repeat(runs if n <= 1000 else 1,
+                             kot("build", "-p", str(project), "--out", str(out / "kit"), "-q"), [out / "kit"])
                 add(fmt_row(n, "whole kit", kit, floor))
             if not args.markdown:
                 print(f"{'':>9}({summary['faces']} different card faces, {summary['image_cards']} photo cards)",
                       flush=True)
 
-        extra = default_kit(work, max(args.repeat, 5))
+        extra = [] if args.no_default_kit else default_kit(work, max(args.repeat, 5))
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
     if args.markdown:
         print()
         print("| cards | build | wall s | cards/s | CPU s | peak MB | deck MB | PDF bytes/card | time / floor "
-              "| memory / floor | bytes / floor |")
-        print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+              "| CPU / floor | memory / floor | bytes / floor |")
+        print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         for row in rows:
             print("| " + " | ".join(row) + " |")
         print()
@@ -238,7 +260,9 @@ def main() -> None:
 
 def _spread(runs: list[Run]) -> str:
     walls = sorted(r.wall for r in runs)
-    return f"median {statistics.median(walls):.2f} s, best {walls[0]:.2f} s of {len(walls)}"
+    cpus = sorted(r.cpu for r in runs)
+    return (f"CPU median {statistics.median(cpus):.2f} s, best {cpus[0]:.2f} s; wall median "
+            f"{statistics.median(walls):.2f} s, best {walls[0]:.2f} s; {len(walls)} runs")
 
 
 def default_kit(work: Path, runs: int) -> list[tuple[str, str]]:
@@ -248,8 +272,7 @@ def default_kit(work: Path, runs: int) -> list[tuple[str, str]]:
     builds = [measure(kot("build", "-p", str(REPO), "--out", str(out), "-q"), [out]) for _ in range(runs)]
     manifest = json.loads((out / "default" / "manifest.json").read_text("utf-8"))
     results.append(("default kit, `kot build` (every product)",
-                    f"{_spread(builds)} wall; CPU {statistics.median(r.cpu for r in builds):.2f} s, "
-                    f"{max(r.rss_mb for r in builds):.0f} MB; {len(manifest['products'])} files, "
+                    f"{_spread(builds)}; {max(r.rss_mb for r in builds):.0f} MB; {len(manifest['products'])} files, "
                     f"{manifest['cards']} cards"))
     if has_command("preview"):
         cards = json.loads(subprocess.run(kot("list", "-p", str(REPO), "--json"), capture_output=True, text=True,
@@ -258,7 +281,7 @@ def default_kit(work: Path, runs: int) -> list[tuple[str, str]]:
         png = work / "preview.png"
         previews = [measure(kot("preview", card["id"], "-p", str(REPO), "-o", str(png)), [png])
                     for _ in range(2 * runs - 1)]
-        results.append((f"`kot preview {card['id']}` (one card)", f"{_spread(previews)} wall"))
+        results.append((f"`kot preview {card['id']}` (one card)", _spread(previews)))
     else:
         results.append(("`kot preview`", "not present"))
     if has_option("build", "--all"):

@@ -169,12 +169,27 @@ def make_project(repo: Path, dest: Path, n: int, variety: str = "faces", images:
         card["count"] = 1
         faces.add(yaml.safe_dump({k: v for k, v in card.items() if k != "id"}, allow_unicode=True, sort_keys=True))
         cards.append(card)
+    _relink(cards, types)
     for k in range(0, n, CARDS_PER_FILE):
         chunk = cards[k : k + CARDS_PER_FILE]
         (dest / "cards" / f"bench-{k // CARDS_PER_FILE:03d}.yaml").write_text(
             yaml.safe_dump({"cards": chunk}, allow_unicode=True, sort_keys=False, width=1000), "utf-8")
     _floor_input(dest, cards)
     return {"cards": n, "faces": len(faces), "image_cards": sum(1 for c in cards if c["type"] == IMAGE_TYPE)}
+
+
+def _relink(cards: list[dict], types: dict) -> None:
+    """Point every ``ref`` field at a card of this project: the copy of the card it named, else any of that type."""
+    copies: dict[str, str] = {}
+    first: dict[str, str] = {}
+    for card in cards:
+        copies.setdefault(card["id"].rsplit("-", 1)[0], card["id"])
+        first.setdefault(card["type"], card["id"])
+    for card in cards:
+        fields = types.get(card["type"], {}).get("fields", {})
+        for key, spec in fields.items():
+            if spec.get("kind") == "ref" and isinstance(card.get(key), str):
+                card[key] = copies.get(card[key]) or first.get(spec.get("to"), card[key])
 
 
 def _floor_input(dest: Path, cards: list[dict]) -> None:

@@ -196,3 +196,97 @@ def test_style_colours_compare_like_the_strings_they_replace():
     assert ink != parsed and parsed != ink and not (ink == parsed) and not (parsed == ink)
     assert (ink.red, ink.green, ink.blue, ink.alpha) == (parsed.red, parsed.green, parsed.blue, parsed.alpha)
     assert text._style_colour("not a colour") == "not a colour"
+
+
+# -- the guide: laid out as often as its contents need, drawn once per format ---------------------------
+
+
+def test_the_guide_draws_each_card_once_per_format(repo, tmp_path, monkeypatch):
+    """The passes that settle the contents only measure: every catalogue card and every card of the cover's fan
+    is drawn once in the A4 guide and once in the A5 booklet, not once per pass."""
+    from collections import Counter
+
+    from reportlab.platypus.doctemplate import BaseDocTemplate
+
+    from kaartenoptafel.build import BuildOptions, build
+    from kaartenoptafel.products import guide_doc, guide_flowables
+
+    catalogue, cover, passes = [], [], []
+    for module, seen in ((guide_flowables, catalogue), (guide_doc, cover)):
+        real = module.draw_card
+        monkeypatch.setattr(module, "draw_card", lambda c, lay, bleed, real=real, seen=seen: (
+            seen.append((c._pagesize, lay.id)), real(c, lay, bleed)))
+    real_build = BaseDocTemplate.build
+    monkeypatch.setattr(BaseDocTemplate, "build", lambda self, *a, **k: (passes.append(type(self)),
+                                                                          real_build(self, *a, **k))[1])
+    manifest = build(BuildOptions(project=repo, out_dir=tmp_path, only=("guide",), quiet=True))
+    assert {p["kind"] for p in manifest["products"]} == {"guide-a4", "guide-booklet"}
+    assert len({page for page, _ in catalogue}) == 2  # A4 and A5
+    assert len(set(catalogue)) >= 2 * 60  # the default kit's cards, on each
+    assert set(Counter(catalogue).values()) == {1}  # each once per format
+    assert cover and set(Counter(cover).values()) == {1}
+    assert passes.count(guide_doc.GuideDoc) <= 6  # two measuring passes and one drawing pass per format
+
+
+def test_the_hyphenation_dictionary_is_read_only_when_a_word_needs_it(monkeypatch):
+    """Reading pyphen's Dutch dictionary costs a start of `kot preview` 0.04 s; short or capitalised words never
+    need it, so it is read at the first word that may be split, and once."""
+    import pyphen
+
+    made = []
+    real = pyphen.Pyphen
+    monkeypatch.setattr(pyphen, "Pyphen", lambda **kw: made.append(kw) or real(**kw))
+    split = text.hyphenator.__wrapped__("nl_NL", 10)  # not the cached one: a fresh splitter
+    assert split("kaart") == [] and split("Samenwerkingsverband") == [] and made == []
+    pairs = split("samenwerkingsafspraak")
+    assert ("samen", "werkingsafspraak") in pairs and all(head + tail == "samenwerkingsafspraak" for head, tail in pairs)
+    assert split("informatiepunten") is not None and len(made) == 1
+
+
+def test_a_build_keeps_what_lives_between_products_out_of_the_collector_and_gives_it_back(repo, tmp_path, monkeypatch):
+    """The GC policy of `kot build` (build._settle): each product runs with the loaded kit and everything made
+    before it frozen, after a collection; when the build ends nothing it froze stays frozen."""
+    import gc
+
+    from kaartenoptafel import build as build_module
+
+    build_module._load_optional_products()
+    seen = {}
+    before = gc.get_freeze_count()
+    for name in ("board", "guide"):
+        real = build_module.PRODUCTS[name]
+
+        def counting(job, real=real, name=name):
+            seen[name] = gc.get_freeze_count()
+            real(job)
+
+        monkeypatch.setitem(build_module.PRODUCTS, name, counting)
+    build_module.build(build_module.BuildOptions(project=repo, out_dir=tmp_path, only=("board", "guide"), quiet=True))
+    assert seen["board"] > before + 10_000  # the loaded kit: frozen before the first product
+    assert seen["guide"] > seen["board"]  # and what the board left alive (remembered fits, its manifest entry)
+    assert gc.get_freeze_count() == before
+
+
+def test_reportlabs_c_accelerator_changes_no_byte(repo, tmp_path):
+    """rl-accel (a dependency) replaces reportlab's number formatting and string widths with C: the decks and
+    the guide come out byte for byte the same as with reportlab's own Python versions."""
+    import hashlib
+    import subprocess
+    import sys
+
+    import reportlab.lib.rl_accel as accel
+
+    assert accel.fp_str.__module__ != "reportlab.lib.rl_accel", "rl-accel is not installed"
+    script = ("import sys, runpy\n"
+              "if sys.argv.pop(1) == 'python': sys.modules['_rl_accel'] = None  # reportlab's fallbacks\n"
+              "import reportlab.lib.rl_accel as a\n"
+              "assert (a.fp_str.__module__ == 'reportlab.lib.rl_accel') == (sys.modules.get('_rl_accel') is None)\n"
+              "sys.argv = ['kot'] + sys.argv[1:]\n"
+              "runpy.run_module('kaartenoptafel', run_name='__main__')\n")
+    sums = {}
+    for mode in ("c", "python"):
+        out = tmp_path / mode
+        subprocess.run([sys.executable, "-c", script, mode, "build", "-p", str(repo), "--out", str(out), "-q",
+                        "--only", "deck", "--only", "guide"], check=True, cwd=tmp_path)
+        sums[mode] = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted((out / "default").glob("*.pdf"))}
+    assert len(sums["c"]) >= 4 and sums["c"] == sums["python"]

@@ -6,6 +6,7 @@ writes into the staging folder, which replaces the variant folder only when ever
 
 from __future__ import annotations
 
+import gc
 import sys
 import threading
 import time
@@ -258,15 +259,32 @@ def build(options: BuildOptions, ctx: Context | None = None) -> dict:
     progress = Progress(len(wanted) * 2, options.quiet)
     with staged_folder(final) as stage:
         job = Job(ctx, cards, printed, stage, options, Collector(), progress)
+        gc.freeze()  # see _settle
         try:
             for name in wanted:
                 PRODUCTS[name](job)
+                _settle()
         finally:
+            gc.unfreeze()
             progress.close()
         job.out.raise_if_any()
         manifest = _manifest(job, final)
         write_json_atomic(stage / "manifest.json", manifest)
     return manifest
+
+
+def _settle() -> None:
+    """The garbage collector's policy during a build: what is alive between products stays alive to the end.
+
+    The loaded kit, the remembered fits and wraps and the finished products' records are frozen (left out of
+    the collector's full passes), after one collection frees what the product left behind (a written PDF's
+    objects form cycles). Full passes then look only at what the next product makes, not at the whole kit: at
+    3,000 cards the collector's CPU time fell from 2.8-2.9 s to 2.3-2.4 s of a 20 s build, with the same peak
+    memory (higher thresholds saved more but held the written PDFs longer: 13 to 17 MB more at 1,000 cards). The
+    build unfreezes everything when it ends, so a long-running `kot watch` or `kot edit` collects as usual.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def made_with() -> dict[str, str]:

@@ -77,13 +77,16 @@ def hyphenator(lang: str, min_word: int = MIN_HYPHENATED):
     Middenstad or Nederland and abbreviations stay whole) and keeps at least :data:`MIN_FRAGMENT`
     letters on both sides of the break. Returns a callable: word -> [(head, tail), ...], longest head first.
     """
-    import pyphen
-
-    dictionary = pyphen.Pyphen(lang=lang, left=MIN_FRAGMENT, right=MIN_FRAGMENT)
+    dictionary = None  # parsed at the first word that needs it: most runs of `kot preview` never do
 
     def pairs(word: str) -> list[tuple[str, str]]:
+        nonlocal dictionary
         if len(word) < min_word or not _WORD.fullmatch(word) or not word.islower():
             return []
+        if dictionary is None:
+            import pyphen
+
+            dictionary = pyphen.Pyphen(lang=lang, left=MIN_FRAGMENT, right=MIN_FRAGMENT)
         return [(head, tail) for head, tail in dictionary.iterate(word)
                 if len(head) >= MIN_FRAGMENT and len(tail) >= MIN_FRAGMENT]
 
