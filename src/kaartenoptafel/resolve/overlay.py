@@ -93,7 +93,7 @@ def read_overlay(root: Path, name: str, out: Collector, named_at: Pos | None = N
     shown = "/".join(REGIONS_DIR + (f"{name}.yaml",))
     if name in RESERVED_NAMES and (path.exists() or path.is_symlink()):
         out.error(Pos(shown), f"a region cannot be called '{name}': output/{name}/ is where the "
-                              f"{'base kit' if name == 'default' else 'previews'} go; rename the file")
+                              f"{'base kit goes' if name == 'default' else 'previews go'}; rename the file")
         return None
     if SLUG.match(name) and (path.exists() or path.is_symlink()) and not path.is_file():
         from kaartenoptafel.load.yamlfile import link_problem
