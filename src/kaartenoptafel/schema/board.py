@@ -1,5 +1,6 @@
 """The board and the worksheets: their texts (``board:`` in cards/board.yaml) and their geometry, colours and font
-sizes (layouts/board.yaml). Declared here for ``kot schema`` and the tests; the board product reads them."""
+sizes (layouts/board.yaml). ``kot schema`` writes them; load/board.py, load/worksheets.py and layout/boardstyle.py
+take the keys a mapping allows, the least items of a list and each number's range and unit from them."""
 
 from __future__ import annotations
 
