@@ -16,22 +16,24 @@ from kaartenoptafel.layout.card import Context
 from kaartenoptafel.layout.contrast import check_pair
 from kaartenoptafel.layout.spec import Colour, parse_colour, read_layout
 from kaartenoptafel.load.board import LAYOUT_FILE, MISSING, dig
-from kaartenoptafel.load.checks import check_keys
 from kaartenoptafel.render.ink import tint_of
+from kaartenoptafel.schema.board import BOARD_LAYOUT, MIN_PITCH  # noqa: F401 (render.worksheets reads it here)
+from kaartenoptafel.schema.check import node_at, unknown_keys
 
-MIN_PITCH = 8.0  # mm: writing lines closer than this are too tight to write on with a pen
 
 
 class Style:
-    """layouts/board.yaml, read like the card layouts (with ``extends``); every mistake located."""
+    """layouts/board.yaml, read like the card layouts (with ``extends``); every mistake located.
+
+    The keys a mapping allows and the range (and unit, and count) of a number come from the declaration
+    (:data:`kaartenoptafel.schema.board.BOARD_LAYOUT`), looked up by the value's path."""
 
     def __init__(self, ctx: Context, out: Collector):
         self.out = out
         self.loc = read_layout(ctx.spec.root, LAYOUT_FILE, out)
         self.data = self.loc.data if self.loc is not None else {}
         if self.loc is not None:
-            check_keys(out, self.data, ("extends", "board", "tiles", "worksheets"), lambda k: self.loc.key_pos(k),
-                       f"layouts/{LAYOUT_FILE}")
+            unknown_keys(out, BOARD_LAYOUT, self.data, lambda k: self.loc.key_pos(k))
 
     def pos(self, *key) -> Pos:
         return self.loc.pos(*key) if self.loc is not None else Pos(f"layouts/{LAYOUT_FILE}")
@@ -46,14 +48,18 @@ class Style:
         if self.loc is not None:
             self.out.error(self.pos(*key), f"'{self._name(key)}' is missing in layouts/{LAYOUT_FILE}")
 
-    def keys(self, *key, allowed: tuple[str, ...]) -> None:
+    def keys(self, *key) -> None:
+        node = node_at(BOARD_LAYOUT, key)
+        allowed = node.names
         value = self.get(*key)
         if isinstance(value, dict):
-            check_keys(self.out, value, allowed, lambda k: self.loc.key_pos(*key, k), f"'{self._name(key)}'")
+            unknown_keys(self.out, node, value, lambda k: self.loc.key_pos(*key, k), what=f"'{self._name(key)}'")
         elif self.loc is not None:
             self.out.error(self.pos(*key), f"'{self._name(key)}' must be a mapping with {one_of(allowed)}")
 
-    def number(self, *key, low: float, high: float, unit: str = "mm") -> float:
+    def number(self, *key) -> float:
+        node = node_at(BOARD_LAYOUT, key)
+        low, high, unit = node.minimum, node.maximum, node.unit
         value = self.get(*key)
         if value is MISSING:
             self._missing(key)
@@ -64,7 +70,10 @@ class Style:
             return low
         return float(value)
 
-    def numbers(self, *key, count: int | None, low: float, high: float, unit: str = "mm") -> list[float]:
+    def numbers(self, *key) -> list[float]:
+        node = node_at(BOARD_LAYOUT, key)
+        count = node.min_items if node.min_items == node.max_items else None  # a point, a box; else any length
+        low, high, unit = node.item.minimum, node.item.maximum, node.item.unit
         value = self.get(*key)
         if value is MISSING:
             self._missing(key)
@@ -129,53 +138,51 @@ def read_board_style(ctx: Context, s: Style, out: Collector) -> BoardStyle:
     """``board:`` of layouts/board.yaml: sizes in reference millimetres (an A3 board), colours, text sizes."""
     look = BoardStyle()
     b = ("board",)
-    s.keys(*b, allowed=("bleed", "margin", "centre", "rings", "gap", "band", "sector_start", "world_start",
-                        "padding", "tint", "library_repeat", "corner_radius", "route", "title", "legend",
-                        "stall", "min_text", "text", "colours"))
-    look.bleed = s.number(*b, "bleed", low=0, high=10)
-    look.margin = s.number(*b, "margin", low=0, high=40)
-    look.centre_ref = s.numbers(*b, "centre", count=2, low=0, high=420)
-    s.keys(*b, "rings", allowed=("persona", "library", "sectors", "world"))
-    look.radii = {k: s.number(*b, "rings", k, low=5, high=300) for k in ("persona", "library", "sectors", "world")}
+    s.keys(*b)
+    look.bleed = s.number(*b, "bleed")
+    look.margin = s.number(*b, "margin")
+    look.centre_ref = s.numbers(*b, "centre")
+    s.keys(*b, "rings")
+    look.radii = {k: s.number(*b, "rings", k) for k in ("persona", "library", "sectors", "world")}
     order = ["persona", "library", "sectors", "world"]
     for inner, outer in zip(order, order[1:]):
         if look.radii[outer] <= look.radii[inner] + 5:
             out.error(s.pos(*b, "rings", outer), f"rings: '{outer}' ({look.radii[outer]:g} mm) must be more "
                                                       f"than 5 mm larger than '{inner}' ({look.radii[inner]:g} mm)")
-    look.gap = s.number(*b, "gap", low=0, high=10)
-    look.band = s.number(*b, "band", low=0, high=30)
-    look.sector_start = s.number(*b, "sector_start", low=-360, high=360, unit="degrees")
-    look.world_start = s.number(*b, "world_start", low=-360, high=360, unit="degrees")
-    look.padding = s.number(*b, "padding", low=0, high=20)
-    look.tint = s.number(*b, "tint", low=0, high=1, unit="")
-    look.library_repeat = int(s.number(*b, "library_repeat", low=1, high=4, unit="times"))
-    look.corner = s.number(*b, "corner_radius", low=0, high=10)
-    s.keys(*b, "route", allowed=("slots", "header", "radius", "width"))
+    look.gap = s.number(*b, "gap")
+    look.band = s.number(*b, "band")
+    look.sector_start = s.number(*b, "sector_start")
+    look.world_start = s.number(*b, "world_start")
+    look.padding = s.number(*b, "padding")
+    look.tint = s.number(*b, "tint")
+    look.library_repeat = int(s.number(*b, "library_repeat"))
+    look.corner = s.number(*b, "corner_radius")
+    s.keys(*b, "route")
     raw_slots = s.get(*b, "route", "slots")
     look.slot_ref: list[tuple[float, float]] = []
     if not isinstance(raw_slots, list) or not raw_slots:
         out.error(s.pos(*b, "route", "slots"), "'board.route.slots' must be a list of [x, y], one per route step")
     else:
         for i in range(len(raw_slots)):
-            look.slot_ref.append(tuple(s.numbers(*b, "route", "slots", i, count=2, low=0, high=420)))
-    look.header = s.number(*b, "route", "header", low=5, high=40)
-    look.arrow_radius = s.number(*b, "route", "radius", low=10, high=300)
-    look.arrow_width = s.number(*b, "route", "width", low=0.3, high=10)
-    look.title_at = s.numbers(*b, "title", "at", count=4, low=0, high=420)
-    look.legend_at = s.numbers(*b, "legend", "at", count=4, low=0, high=420)
-    look.min_text = s.number(*b, "min_text", low=6, high=40, unit="pt")
+            look.slot_ref.append(tuple(s.numbers(*b, "route", "slots", i)))
+    look.header = s.number(*b, "route", "header")
+    look.arrow_radius = s.number(*b, "route", "radius")
+    look.arrow_width = s.number(*b, "route", "width")
+    look.title_at = s.numbers(*b, "title", "at")
+    look.legend_at = s.numbers(*b, "legend", "at")
+    look.min_text = s.number(*b, "min_text")
     names = ("title", "subtitle", "sector", "partner", "ring", "step", "slot", "legend")
-    s.keys(*b, "text", allowed=names)
+    s.keys(*b, "text")
     look.sizes = {}
     for name in names:
-        value = s.number(*b, "text", name, low=4, high=120, unit="pt")
+        value = s.number(*b, "text", name)
         if value < look.min_text:
             out.error(s.pos(*b, "text", name), f"text size '{name}' is {value:g} pt, below min_text "
                                                     f"({look.min_text:g} pt): too small to read from a metre away")
         look.sizes[name] = value
     colour_names = ("background", "ink", "persona", "library", "library_text", "world_text", "route", "outline",
                     "fallback")
-    s.keys(*b, "colours", allowed=colour_names + ("world",))
+    s.keys(*b, "colours")
     look.colours = {name: s.colour(*b, "colours", name) for name in colour_names}
     look.world_colours = s.colours(*b, "colours", "world")
     _check_contrast(ctx, look, s, b, out)
@@ -211,15 +218,15 @@ class TileStyle:
 
 def read_tile_style(style: Style) -> TileStyle:
     t = ("tiles",)
-    style.keys(*t, allowed=("printer_margin", "mark_space", "label_band", "label_size", "shade", "cross", "map_text"))
+    style.keys(*t)
     return TileStyle(
-        printer_margin=style.number(*t, "printer_margin", low=0, high=20),
-        mark_space=style.number(*t, "mark_space", low=2, high=20),
-        label_band=style.number(*t, "label_band", low=5, high=30),
-        label_size=style.number(*t, "label_size", low=6, high=20, unit="pt"),
-        shade=style.number(*t, "shade", low=0, high=1, unit=""),
-        cross=style.number(*t, "cross", low=1, high=10),
-        map_text=style.number(*t, "map_text", low=7, high=20, unit="pt"),
+        printer_margin=style.number(*t, "printer_margin"),
+        mark_space=style.number(*t, "mark_space"),
+        label_band=style.number(*t, "label_band"),
+        label_size=style.number(*t, "label_size"),
+        shade=style.number(*t, "shade"),
+        cross=style.number(*t, "cross"),
+        map_text=style.number(*t, "map_text"),
     )
 
 
@@ -239,24 +246,24 @@ class SheetStyle:
 
 def read_sheet_style(style) -> SheetStyle:
     w = ("worksheets",)
-    style.keys(*w, allowed=("margin", "header", "colour", "tint", "line_pitch", "text", "krachtenanalyse"))
+    style.keys(*w)
     names = ("title", "intro", "label", "body", "small")
-    style.keys(*w, "text", allowed=names)
-    style.keys(*w, "krachtenanalyse", allowed=("widths", "extra_rows", "min_row"))
+    style.keys(*w, "text")
+    style.keys(*w, "krachtenanalyse")
     colour = style.colour(*w, "colour")
-    label_size = style.number(*w, "text", "label", low=6, high=40, unit="pt")
+    label_size = style.number(*w, "text", "label")
     check_pair(style.out, colour, Colour(rgb=(1.0, 1.0, 1.0)), label_size, True, style.pos(*w, "colour"),
                "the worksheets' headings (worksheets.colour on white)")
     return SheetStyle(
-        margin=style.number(*w, "margin", low=6, high=40) * mm,
-        header=style.number(*w, "header", low=10, high=60) * mm,
+        margin=style.number(*w, "margin") * mm,
+        header=style.number(*w, "header") * mm,
         colour=colour,
-        tint=style.number(*w, "tint", low=0, high=1, unit=""),
-        pitch=style.number(*w, "line_pitch", low=MIN_PITCH, high=20) * mm,
-        sizes={n: style.number(*w, "text", n, low=6, high=40, unit="pt") for n in names},
-        widths=style.numbers(*w, "krachtenanalyse", "widths", count=None, low=1, high=100, unit="%"),
-        extra_rows=int(style.number(*w, "krachtenanalyse", "extra_rows", low=0, high=30, unit="rows")),
-        min_row=style.number(*w, "krachtenanalyse", "min_row", low=5, high=80) * mm,
+        tint=style.number(*w, "tint"),
+        pitch=style.number(*w, "line_pitch") * mm,
+        sizes={n: style.number(*w, "text", n) for n in names},
+        widths=style.numbers(*w, "krachtenanalyse", "widths"),
+        extra_rows=int(style.number(*w, "krachtenanalyse", "extra_rows")),
+        min_row=style.number(*w, "krachtenanalyse", "min_row") * mm,
     )
 
 
@@ -266,5 +273,5 @@ def read_stall_place(style: Style, where: Pos, out: Collector) -> list[float] | 
         out.error(where, "cards/board.yaml has texts for the 'stall' place but layouts/board.yaml "
                          "gives it no place; add 'stall: {at: [x, y, width, height]}' under 'board:'")
         return None
-    style.keys("board", "stall", allowed=("at",))
-    return style.numbers("board", "stall", "at", count=4, low=0, high=420)
+    style.keys("board", "stall")
+    return style.numbers("board", "stall", "at")

@@ -9,8 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from kaartenoptafel.errors import Collector, Pos, did_you_mean, one_of
-from kaartenoptafel.load.checks import check_keys, fill
+from kaartenoptafel.load.checks import fill
 from kaartenoptafel.load.model import Kit
+from kaartenoptafel.schema.board import BOARD
+from kaartenoptafel.schema.check import node_at, unknown_keys
 
 LAYOUT_FILE = "board.yaml"  # layouts/board.yaml: the board's geometry, colours and sizes
 MISSING = object()
@@ -30,7 +32,10 @@ def dig(data: Any, key: tuple) -> Any:
 
 
 class Content:
-    """``board:`` of cards/board.yaml: every text filled with the game's variables, every mistake located."""
+    """``board:`` of cards/board.yaml: every text filled with the game's variables, every mistake located.
+
+    The keys a mapping allows, the least items of a list and the range of a number come from the declaration
+    (:data:`kaartenoptafel.schema.board.BOARD`), looked up by the value's path."""
 
     def __init__(self, ctx, out: Collector):
         self.ctx, self.out = ctx, out
@@ -80,7 +85,8 @@ class Content:
                 self.out.error(self.pos(*key), f"'{self._name(key)}' has characters the font cannot draw: {shown}")
         return text
 
-    def items(self, *key, least: int = 1) -> list:
+    def items(self, *key) -> list:
+        least = node_at(BOARD, key).min_items
         value = self.get(*key)
         if self.data is None:
             return []
@@ -90,10 +96,12 @@ class Content:
             return []
         return value
 
-    def texts(self, *key, least: int = 1) -> list[str]:
-        return [self.text(*key, i) for i in range(len(self.items(*key, least=least)))]
+    def texts(self, *key) -> list[str]:
+        return [self.text(*key, i) for i in range(len(self.items(*key)))]
 
-    def mapping(self, *key, allowed: tuple[str, ...]) -> dict:
+    def mapping(self, *key) -> dict:
+        node = node_at(BOARD, key)
+        allowed = node.names
         value = self.get(*key)
         if self.data is None:
             return {}
@@ -101,10 +109,12 @@ class Content:
             what = "is missing" if value is MISSING else "must be a mapping"
             self.out.error(self.pos(*key), f"'{self._name(key)}' {what}: it needs {one_of(allowed)}")
             return {}
-        check_keys(self.out, value, allowed, lambda k: self.key_pos(*key, k), f"'{self._name(key)}'")
+        unknown_keys(self.out, node, value, lambda k: self.key_pos(*key, k), what=f"'{self._name(key)}'")
         return value
 
-    def number(self, *key, low: int, high: int) -> int:
+    def number(self, *key) -> int:
+        node = node_at(BOARD, key)
+        low, high = node.minimum, node.maximum
         value = self.get(*key)
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             if self.data is not None:
@@ -135,7 +145,7 @@ def read_board_texts(c: Content, kit: Kit, places: int) -> BoardTexts:
     """The board's texts from ``board:`` of cards/board.yaml; ``places``: how many route steps the layout has room
     for (0: the layout gives none, reported there)."""
     texts = BoardTexts()
-    partners = c.mapping("partners", allowed=("type", "name", "group"))
+    partners = c.mapping("partners")
     texts.partner_type = str(partners.get("type", ""))
     texts.name_field = str(partners.get("name", ""))
     texts.group_field = str(partners.get("group", ""))
@@ -152,7 +162,7 @@ def read_board_texts(c: Content, kit: Kit, places: int) -> BoardTexts:
                     c.out.error(c.pos("partners", key), f"'{value}' is not a field of '{texts.partner_type}'"
                                                         f"{did_you_mean(value, fields)}")
     texts.subtitle = c.text("subtitle")
-    c.mapping("centre", allowed=("heading", "text"))
+    c.mapping("centre")
     texts.centre_heading = c.text("centre", "heading")
     texts.centre_text = c.text("centre", "text")
     texts.library_text = c.text("library")
@@ -160,13 +170,13 @@ def read_board_texts(c: Content, kit: Kit, places: int) -> BoardTexts:
     texts.world = c.texts("world")
     texts.route = []
     for i, _ in enumerate(c.items("route")):
-        c.mapping("route", i, allowed=("name", "text"))
+        c.mapping("route", i)
         texts.route.append((c.text("route", i, "name"), c.text("route", i, "text")))
     if texts.route and places and len(texts.route) != places:
         c.out.error(c.pos("route"), f"the route has {len(texts.route)} steps but layouts/{LAYOUT_FILE} has "
                                     f"{places} places for them (board.route.slots); make them equal")
-    legend_keys = ("title", "centre", "library", "sectors", "world", "route")
-    legend = c.mapping("legend", allowed=legend_keys)
+    legend_keys = node_at(BOARD, ("legend",)).names  # title, then the parts in the order the legend lists them
+    legend = c.mapping("legend")
     texts.legend_title = c.text("legend", "title")
     texts.legend = [(k, c.text("legend", k)) for k in legend_keys[1:] if k in legend]
     return texts
@@ -176,7 +186,7 @@ TILE_TEXTS = ("title", "tile", "row", "column", "glue", "strip", "full_size")
 
 
 def read_tile_texts(content: Content) -> tuple[dict[str, str], list[str]]:
-    content.mapping("tiles", allowed=TILE_TEXTS + ("steps",))
+    content.mapping("tiles")
     return {k: content.text("tiles", k) for k in TILE_TEXTS}, content.texts("tiles", "steps")
 
 
@@ -184,5 +194,5 @@ def read_stall_texts(content: Content) -> tuple[str, str] | None:
     """The heading and text of the place where the route stalls; None when the kit has no ``board.stall``."""
     if content.optional("stall") is None:
         return None
-    content.mapping("stall", allowed=("heading", "text"))
+    content.mapping("stall")
     return content.text("stall", "heading"), content.text("stall", "text")

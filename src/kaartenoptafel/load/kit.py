@@ -38,11 +38,11 @@ from kaartenoptafel.load.model import (
     Section,
 )
 from kaartenoptafel.load.yamlfile import Doc, read_yaml
+from kaartenoptafel.schema.check import check_value, unknown_keys
+from kaartenoptafel.schema.types import FIELD, TYPE, TYPES
 
 MAX_CARDS = 20_000  # a safety limit; the benchmark's largest deck is 10,000
-TYPE_KEYS = ("name", "plural", "title_field", "fields", "back", "per")
 PER = ("table", "session")  # print a set of this type for every table, or one set for the whole session
-FIELD_KEYS = ("kind", "label", "required", "max", "min", "max_items", "choices", "to", "detail")
 SECTION_KEYS = ("cards", "guide", "board", "labels", "table_card")  # top-level keys of other files in cards/
 
 
@@ -241,15 +241,15 @@ def parse_types(doc: Doc, game: Game | None, out: Collector) -> dict[str, CardTy
     if not isinstance(data, dict) or not isinstance(data.get("types"), dict):
         out.error(doc.pos(), "types.yaml must have a 'types:' mapping of card types")
         return {}
-    check_keys(out, data, ("types",), lambda k: doc.key_pos(k), "types.yaml")
+    unknown_keys(out, TYPES, data, lambda k: doc.key_pos(k))
     types: dict[str, CardType] = {}
     for tid, spec in data["types"].items():
         where = ("types", tid)
         if not SLUG.match(str(tid)):
             out.error(doc.key_pos(*where), f"type id '{tid}' must be lowercase letters, digits and '-'")
-        if not expect(out, spec, dict, doc.pos(*where), f"type '{tid}'"):
+        if not check_value(out, TYPES.fields["types"].node.extra, spec, doc.pos(*where), tid=tid):
             continue
-        check_keys(out, spec, TYPE_KEYS, lambda k, w=where: doc.key_pos(*w, k), f"type '{tid}'")
+        unknown_keys(out, TYPE, spec, lambda k, w=where: doc.key_pos(*w, k), tid=tid)
         fields: dict[str, FieldSpec] = {}
         raw_fields = spec.get("fields")
         if not isinstance(raw_fields, dict) or not raw_fields:
@@ -275,12 +275,14 @@ def parse_types(doc: Doc, game: Game | None, out: Collector) -> dict[str, CardTy
             )
         for key in ("name", "plural"):
             if key in spec:
-                expect(out, spec[key], str, doc.pos(*where, key), f"'{key}' of type '{tid}'")
+                check_value(out, TYPE.fields[key], spec[key], doc.pos(*where, key), tid=tid)
         back = spec.get("back", {})
         back_text = _text(spec.get("name"), str(tid))
         if isinstance(back, dict):
-            check_keys(out, back, ("text",), lambda k, w=where: doc.key_pos(*w, "back", k), f"the back of '{tid}'")
-            if "text" in back and expect(out, back["text"], str, doc.pos(*where, "back", "text"), f"the back text of '{tid}'"):
+            back_node = TYPE.fields["back"].node
+            unknown_keys(out, back_node, back, lambda k, w=where: doc.key_pos(*w, "back", k), tid=tid)
+            if "text" in back and check_value(out, back_node.fields["text"], back["text"],
+                                              doc.pos(*where, "back", "text"), tid=tid):
                 back_text = _text(back["text"], back_text)
         else:
             out.error(doc.pos(*where, "back"), "'back' must be a mapping such as {text: Rol}")
@@ -315,7 +317,7 @@ def _parse_field(name: str, spec: Any, doc: Doc, where: tuple, game: Game | None
     if not isinstance(spec, dict):
         out.error(doc.pos(*where), f"field '{name}' must be a mapping such as {{kind: text, required: true, max: 120}}")
         return None
-    check_keys(out, spec, FIELD_KEYS, lambda k: doc.key_pos(*where, k), f"field '{name}'")
+    unknown_keys(out, FIELD, spec, lambda k: doc.key_pos(*where, k), name=name)
     kind = spec.get("kind", "text")
     if kind not in FIELD_KINDS:
         out.error(doc.pos(*where, "kind"), f"field '{name}': unknown kind '{kind}'{did_you_mean(str(kind), FIELD_KINDS)}; expected one of {one_of(FIELD_KINDS)}")
@@ -323,11 +325,8 @@ def _parse_field(name: str, spec: Any, doc: Doc, where: tuple, game: Game | None
     numbers = {}
     for key in ("max", "min", "max_items"):
         value = spec.get(key)
-        if value is not None and expect(out, value, int, doc.pos(*where, key), f"field '{name}': '{key}'"):
-            if key != "min" and value < 1:
-                out.error(doc.pos(*where, key), f"field '{name}': '{key}' must be at least 1")
-            else:
-                numbers[key] = value
+        if value is not None and check_value(out, FIELD.fields[key], value, doc.pos(*where, key), name=name):
+            numbers[key] = value
     if "min" in numbers and "max" in numbers and numbers["min"] > numbers["max"]:
         out.error(doc.pos(*where, "min"), f"field '{name}': 'min' ({numbers['min']}) is larger than 'max' "
                                           f"({numbers['max']}); no value could satisfy both")
@@ -361,7 +360,7 @@ def _parse_field(name: str, spec: Any, doc: Doc, where: tuple, game: Game | None
         key = "to" if "to" in spec else "detail"
         out.error(doc.key_pos(*where, key), f"field '{name}': '{key}' belongs to a field of kind ref, not {kind}")
     if "label" in spec:
-        expect(out, spec["label"], str, doc.pos(*where, "label"), f"the label of field '{name}'")
+        check_value(out, FIELD.fields["label"], spec["label"], doc.pos(*where, "label"), name=name)
     return FieldSpec(
         **refs,
         name=name,

@@ -47,28 +47,27 @@ def read_afspraak(content: Content, out: Collector) -> Afspraak | None:
     """None when a text is wrong (reported)."""
     key = ("worksheets", "afspraak")
     before = len(out.diagnostics)
-    content.mapping(*key, allowed=("title", "intro", "partners", "per_partner", "balance", "together", "tests",
-                                   "sign"))
+    content.mapping(*key)
     title, intro, sign = (content.text(*key, k) for k in ("title", "intro", "sign"))
-    partners = content.texts(*key, "partners", least=2)
+    partners = content.texts(*key, "partners")
     if len(partners) > 3:
         out.error(content.pos(*key, "partners"), f"'board.worksheets.afspraak.partners' has {len(partners)} "
                                                  "partners; the sheet has room for 2 or 3 (a pair or a trio)")
         partners = partners[:3]
     balance = None
     if content.optional(*key, "balance") is not None:
-        content.mapping(*key, "balance", allowed=("title", "rule", "check"))
+        content.mapping(*key, "balance")
         balance = tuple(content.text(*key, "balance", k) for k in ("title", "rule", "check"))
     rows = labelled_lines(content, key + ("per_partner",))
     together = labelled_lines(content, key + ("together",))
-    content.mapping(*key, "tests", allowed=("title", "columns", "rows", "lines"))
+    content.mapping(*key, "tests")
     tests_title = content.text(*key, "tests", "title")
-    why_lines = content.number(*key, "tests", "lines", low=1, high=4) if content.optional(*key, "tests", "lines") \
+    why_lines = content.number(*key, "tests", "lines") if content.optional(*key, "tests", "lines") \
         is not None else 2
-    columns = content.texts(*key, "tests", "columns", least=2)
+    columns = content.texts(*key, "tests", "columns")
     tests = []
     for i, _ in enumerate(content.items(*key, "tests", "rows")):
-        content.mapping(*key, "tests", "rows", i, allowed=("label", "text"))
+        content.mapping(*key, "tests", "rows", i)
         tests.append((content.text(*key, "tests", "rows", i, "label"), content.text(*key, "tests", "rows", i, "text")))
     if len(out.diagnostics) > before:
         return None
@@ -79,8 +78,8 @@ def read_afspraak(content: Content, out: Collector) -> Afspraak | None:
 def labelled_lines(content, key: tuple) -> list[tuple[str, int]]:
     result = []
     for i, _ in enumerate(content.items(*key)):
-        content.mapping(*key, i, allowed=("label", "lines"))
-        result.append((content.text(*key, i, "label"), content.number(*key, i, "lines", low=1, high=12)))
+        content.mapping(*key, i)
+        result.append((content.text(*key, i, "label"), content.number(*key, i, "lines")))
     return result
 
 
@@ -90,13 +89,13 @@ def read_krachtenanalyse(content: Content, kit: Kit, ptype: str, widths: int, wi
     layouts/board.yaml gives (at ``widths_pos``)."""
     key = ("worksheets", "krachtenanalyse")
     before = len(out.diagnostics)
-    content.mapping(*key, allowed=("title", "intro", "rule", "columns", "extra", "page"))
+    content.mapping(*key)
     title, intro, extra, page_word = (content.text(*key, k) for k in ("title", "intro", "extra", "page"))
     rule = content.text(*key, "rule") if content.optional(*key, "rule") is not None else None
     fields = kit.types[ptype].fields if ptype in kit.types else {}
     columns = []
     for i, _ in enumerate(content.items(*key, "columns")):
-        content.mapping(*key, "columns", i, allowed=("label", "field"))
+        content.mapping(*key, "columns", i)
         label = content.text(*key, "columns", i, "label")
         name = content.optional(*key, "columns", i, "field")
         if name is not None and not isinstance(name, str):

@@ -1,5 +1,6 @@
 """The board and the worksheets: their texts (``board:`` in cards/board.yaml) and their geometry, colours and font
-sizes (layouts/board.yaml). Declared here for ``kot schema`` and the tests; the board product reads them."""
+sizes (layouts/board.yaml). ``kot schema`` writes them; load/board.py, load/worksheets.py and layout/boardstyle.py
+take the keys a mapping allows, the least items of a list and each number's range and unit from them."""
 
 from __future__ import annotations
 
@@ -100,7 +101,7 @@ def _mm(description: str, low: float, high: float, unit: str = "mm", required: b
 
 
 def _point(description: str, count: int) -> Field:
-    return Field(ListOf(description, item=Number(minimum=0, maximum=420), min_items=count, max_items=count),
+    return Field(ListOf(description, item=Number(minimum=0, maximum=420, unit="mm"), min_items=count, max_items=count),
                  required=True)
 
 
@@ -129,7 +130,7 @@ BOARD_STYLE = Mapping("the board, on the reference A3 board (420 x 297 mm); A2 a
     "corner_radius": _mm("the card outlines' corners", 0, 10),
     "route": Field(Mapping("the route in the corners", fields={
         "slots": Field(ListOf("the middle of each step's card outline, [x, y]", min_items=1, item=ListOf(
-            item=Number(minimum=0, maximum=420), min_items=2, max_items=2)), required=True),
+            item=Number(minimum=0, maximum=420, unit="mm"), min_items=2, max_items=2)), required=True),
         "header": _mm("room above an outline for the step's name", 5, 40),
         "radius": _mm("the arrows run round the board at this radius", 10, 300),
         "width": _mm("the arrows' line width", 0.3, 10),
@@ -156,17 +157,19 @@ TILES_STYLE = Mapping("the tiled board (A4 sheets)", fields={
     "map_text": _mm("the assembly map's text", 7, 20, "pt"),
 })
 
+MIN_PITCH = 8  # mm: writing lines closer than this are too tight to write on with a pen
+
 SHEETS_STYLE = Mapping("the worksheets", fields={
     "margin": _mm("from the paper edge", 6, 40),
     "header": _mm("the coloured title band", 10, 60),
     "colour": Field(colour("the title band and headings"), required=True),
     "tint": _mm("table headings and shaded cells", 0, 1, ""),
-    "line_pitch": _mm("writing lines, this far apart", 8, 20),
+    "line_pitch": _mm("writing lines, this far apart", MIN_PITCH, 20),
     "text": Field(Mapping("font sizes", fields={k: _mm(f"the {k} text", 6, 40, "pt")
                                                 for k in ("title", "intro", "label", "body", "small")}),
                   required=True),
     "krachtenanalyse": Field(Mapping("the strengths worksheet", fields={
-        "widths": Field(ListOf("column widths in percent, one per column", item=Number(minimum=1, maximum=100),
+        "widths": Field(ListOf("column widths in percent, one per column", item=Number(minimum=1, maximum=100, unit="%"),
                                min_items=1), required=True),
         "extra_rows": _mm("empty rows for the team's own partners", 0, 30, "rows"),
         "min_row": _mm("the lowest a row may be", 5, 80),
@@ -174,7 +177,7 @@ SHEETS_STYLE = Mapping("the worksheets", fields={
 })
 
 BOARD_LAYOUT = Mapping(
-    "layouts/board.yaml: the board's and worksheets' geometry, colours and font sizes",
+    "layouts/board.yaml: the board's and worksheets' geometry, colours and font sizes", what="layouts/board.yaml",
     fields={
         "extends": Field(Text("another layout file this one changes", numbers=False)),
         "board": Field(BOARD_STYLE, required=True),

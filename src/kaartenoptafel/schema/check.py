@@ -11,13 +11,28 @@ from typing import Any, Callable
 
 from kaartenoptafel.errors import Collector, Pos
 from kaartenoptafel.load.checks import check_keys, expect
-from kaartenoptafel.schema.nodes import Field, Int, ListOf, Mapping, Text
+from kaartenoptafel.schema.nodes import Field, Int, ListOf, Mapping, Node, Text
 
 
 def unknown_keys(out: Collector, node: Mapping, data: dict, key_pos: Callable[[Any], Pos], card: str | None = None,
-                 **names) -> None:
-    """Report every key of ``data`` that ``node`` does not declare (with a did-you-mean)."""
-    check_keys(out, data, node.names, key_pos, node.what.format(**names), card)
+                 what: str | None = None, **names) -> None:
+    """Report every key of ``data`` that ``node`` does not declare (with a did-you-mean).
+
+    ``what`` names the mapping where the reader names values by their place (the board's 'board.route.0');
+    without it, the node's own ``what`` does."""
+    check_keys(out, data, node.names, key_pos, node.what.format(**names) if what is None else what, card)
+
+
+def node_at(node: Node, key: tuple) -> Node:
+    """The declaration of the value at a path of mapping keys and list indexes under ``node``."""
+    for k in key:
+        if isinstance(node, Mapping) and k in node.fields:
+            node = node.fields[k].node
+        elif isinstance(node, ListOf) and isinstance(k, int):
+            node = node.item
+        else:
+            raise KeyError(f"no declaration for {'.'.join(str(k) for k in key)}")
+    return node
 
 
 def check_value(out: Collector, field: Field, value: Any, pos: Pos, card: str | None = None, **names) -> bool:

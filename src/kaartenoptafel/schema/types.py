@@ -15,9 +15,11 @@ FIELD = Mapping(
         "label": Field(Text("the field's name as printed and in messages", ("Organisatie",)),
                        what="the label of field '{name}'"),
         "required": Field(Bool("every card of the type must fill it in")),
-        "max": Field(Int("the most characters (text, list items) or the highest number", (120,), minimum=1)),
-        "min": Field(Int("the lowest number (number fields)", (1,))),
-        "max_items": Field(Int("the most items (list fields)", (3,), minimum=1)),
+        "max": Field(Int("the most characters (text, list items) or the highest number", (120,), minimum=1), what="field '{name}': 'max'",
+                    too_low="{what} must be at least {minimum}"),
+        "min": Field(Int("the lowest number (number fields)", (1,)), what="field '{name}': 'min'"),
+        "max_items": Field(Int("the most items (list fields)", (3,), minimum=1), what="field '{name}': 'max_items'",
+                          too_low="{what} must be at least {minimum}"),
         "choices": Field(AnyOf("the values a choice field allows, or 'groups' (the groups of game.yaml)",
                                (["laag", "midden", "hoog"], "groups"),
                                options=(ListOf(item=Text(), min_items=1), Choice(choices=("groups",))))),
@@ -41,8 +43,8 @@ TYPE = Mapping(
         "title_field": Field(Text("the field that is the card's title (default titel)", ("titel",), numbers=False)),
         "fields": Field(Mapping("field name: its spec", keys=Name(excluded=RESERVED_CARD_KEYS), extra=FIELD,
                                 min_properties=1), required=True),
-        "back": Field(Mapping("the back of the cards", fields={"text": Field(Text("the text on the back"))},
-                              what="the back of '{tid}'")),
+        "back": Field(Mapping("the back of the cards", what="the back of '{tid}'", fields={
+            "text": Field(Text("the text on the back"), what="the back text of '{tid}'")})),
         "per": Field(Choice("print a set for every table (table) or one for the whole session (session)",
                             choices=PER)),
     },
@@ -50,5 +52,6 @@ TYPE = Mapping(
 
 TYPES = Mapping(
     "the card types", what="types.yaml",
-    fields={"types": Field(Mapping("type id: the type", keys=Slug(), extra=TYPE), required=True)},
+    fields={"types": Field(Mapping("type id: the type", keys=Slug(), extra=Field(TYPE, what="type '{tid}'")),
+                           required=True)},
 )
