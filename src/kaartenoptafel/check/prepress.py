@@ -16,7 +16,7 @@ from typing import Any
 from kaartenoptafel.errors import Collector, Diagnostic, Pos
 from kaartenoptafel.layout.spec import HEX, parse_colour, read_layout
 from kaartenoptafel.render.colour import (BUILTIN, BUILTIN_FILE, CMYK, PrintSettings, ProfileError, Separator,
-                                          describe_cmyk, ink_percent, load_profile, max_ink_of_image, rgb_to_8, separator_for)
+                                          describe_cmyk, ink_percent, max_ink_of_image, rgb_to_8, separator_for)
 
 PRINT_KEYS = ("profile", "condition", "max_ink", "min_dpi")
 BOARD_LAYOUT = "board.yaml"

@@ -340,8 +340,6 @@ async def _structural(request: Request, action) -> Response:
         result = action(ws, body) or {}
     except Refused as exc:
         return _refused(ws, exc)
-    from kaartenoptafel.errors import ContentError
-
     return JSONResponse({"ok": True, "version": ws.version, **result})
 
 

@@ -126,7 +126,7 @@ def make_grid(paper: str, card_w_mm: float, card_h_mm: float, gutter: float | No
     cols, rows = count(pw, card_w_mm, gx), count(ph, card_h_mm, gy)
     if cols < 1 or rows < 1:
         plain = int((pw - room) // card_w_mm) >= 1 and int((ph - room) // card_h_mm) >= 1
-        hint = f"; with --gutter 0 it does" if plain and (gx or gy) else ""
+        hint = "; with --gutter 0 it does" if plain and (gx or gy) else ""
         raise GridError(f"a {card_w_mm:g} x {card_h_mm:g} mm card does not fit on {paper.upper()} paper "
                         f"with a {max(gx, gy):g} mm gutter and 5 mm margins{hint}")
     return Grid(pw * mm, ph * mm, card_w_mm * mm, card_h_mm * mm, cols, rows, gx * mm, gy * mm)

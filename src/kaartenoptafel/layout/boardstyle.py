@@ -17,7 +17,7 @@ from kaartenoptafel.layout.contrast import check_pair
 from kaartenoptafel.layout.spec import Colour, parse_colour, read_layout
 from kaartenoptafel.load.board import LAYOUT_FILE, MISSING, dig
 from kaartenoptafel.render.ink import tint_of
-from kaartenoptafel.schema.board import BOARD_LAYOUT, MIN_PITCH  # noqa: F401 (render.worksheets reads it here)
+from kaartenoptafel.schema.board import BOARD_LAYOUT
 from kaartenoptafel.schema.check import node_at, unknown_keys
 
 

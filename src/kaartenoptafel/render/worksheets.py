@@ -22,7 +22,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from kaartenoptafel.errors import Collector
 from kaartenoptafel.impose.grid import PAPER
-from kaartenoptafel.layout.boardstyle import MIN_PITCH, SheetStyle
+from kaartenoptafel.layout.boardstyle import SheetStyle
 from kaartenoptafel.layout.contrast import readable_on
 from kaartenoptafel.layout.spec import Colour
 from kaartenoptafel.layout.text import Fitted, Item, TextStyle, fit
@@ -31,6 +31,7 @@ from kaartenoptafel.render.card import set_fill, set_stroke
 from kaartenoptafel.render.ink import tint_of
 from kaartenoptafel.render.pdf import new_canvas
 from kaartenoptafel.resolve import ResolvedCard
+from kaartenoptafel.schema.board import MIN_PITCH
 
 BOX = 5.0  # mm: tick boxes (at least 4 mm to tick with a pen)
 

@@ -10,7 +10,6 @@ before. The other kinds are declared for the schema and the tests; their loaders
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
 
 from kaartenoptafel.schema import board, game, guide, labels, layout, overlay, tablecard, types
 from kaartenoptafel.schema.nodes import Mapping, document
