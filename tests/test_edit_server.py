@@ -202,3 +202,20 @@ def test_the_catalogues_have_the_same_texts():
     for path in list((folder / "templates").glob("*.html")) + [folder / "static" / "editor.js", folder / "server.py"]:
         used |= set(re.findall(r"""\bt\(\s*["']([a-z_]+)["']\s*[,)]""", path.read_text("utf-8")))
     assert used and used <= keys[0], used - keys[0]
+
+
+def test_card_list_and_heading_show_titles_as_they_print(live):
+    """A title written with a variable ({taalhuis}) is listed and headed as the card prints it, never as '{...}'."""
+    import html
+    import re
+
+    kit = load_project(live.root)
+    card = next(c for c in kit.cards if "{" in str(c.fields.get(kit.types[c.type].title_field, "")))
+    raw_title = str(card.fields[kit.types[card.type].title_field])
+    page = html.unescape(httpx.get(live.page(f"/card/{card.id}")).text)
+    listed = re.findall(r"<strong>([^<]*)</strong><small>", page)
+    heading = re.search(r"<h1>([^<]*)</h1>", page).group(1)
+    assert listed and not any("{" in name for name in listed), [n for n in listed if "{" in n]
+    from kaartenoptafel.load.checks import fill
+
+    assert heading == fill(raw_title, kit.game.variables) != raw_title

@@ -190,9 +190,14 @@ def _field_view(ws: Workspace, entry: Entry, t: Messages) -> list[dict]:
 
 
 def _title(ws: Workspace, entry: Entry) -> str:
+    """The card's title as it prints: its variables filled in ("Taalhuis Middenstad", not "{taalhuis}")."""
+    from kaartenoptafel.load.checks import fill
+
     ctype = ws.types.get(entry.type)
     value = entry.raw.data.get(ctype.title_field) if ctype else None
-    return str(value) if value not in (None, "") else entry.id
+    if value in (None, ""):
+        return entry.id
+    return fill(str(value), ws.game.variables) if ws.game is not None else str(value)
 
 
 async def index(request: Request) -> Response:
