@@ -66,9 +66,9 @@ class Styles:
         self.question = style("question", leftIndent=s * 1.3, spaceAfter=s * 0.2)
         self.follow = style("follow", leftIndent=s * 1.3, textColor=MUTED, spaceAfter=s * 0.9)
         self.toc = [
-            style("toc0", fontName=family.bold, fontSize=s * 1.1, leading=s * 1.6, spaceBefore=s * 0.5,
+            style("toc0", fontName=family.bold, fontSize=s * 1.1, leading=s * 1.4, spaceBefore=s * 0.25,
                   hyphenationLang=""),
-            style("toc1", leftIndent=s * 1.3, leading=s * 1.4, hyphenationLang=""),
+            style("toc1", leftIndent=s * 1.3, leading=s * 1.22, hyphenationLang=""),
         ]
         self.cover_title = style("ct", fontName=family.bold, fontSize=s * 3.4, leading=s * 3.7, textColor=accent,
                                  hyphenationLang="", spaceAfter=s)
