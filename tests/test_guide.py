@@ -491,3 +491,10 @@ def test_a_wrong_per_in_types_is_located(project: Path):
     result = kot("validate", "--project", str(project))
     assert result.returncode == 1
     assert f"cards/types.yaml:{line}:10: error: type 'rol': 'per' must be 'table'" in result.stderr, result.stderr
+
+
+def test_the_a4_contents_fit_on_one_page(out):
+    """The contents of the A4 guide is page 2; no entry spills onto a page of its own (dot leaders on page 3)."""
+    pages = page_texts(out / "guide-a4.pdf")
+    leaders = [i for i, text in enumerate(pages, start=1) if re.search(r"(\.\s+){8}", text)]
+    assert leaders == [2], leaders
