@@ -498,3 +498,22 @@ def test_the_a4_contents_fit_on_one_page(out):
     pages = page_texts(out / "guide-a4.pdf")
     leaders = [i for i, text in enumerate(pages, start=1) if re.search(r"(\.\s+){8}", text)]
     assert leaders == [2], leaders
+
+
+def test_tables_option_counts_the_checklist_for_that_many_tables(repo, out, tmp_path):
+    """`kot build --tables 3`: the guide says 3 tables and its checklist's total has one table's set less than the
+    default build's 4 (cards/game.yaml); the manifest records the tables counted for."""
+    def row(folder: Path) -> tuple[int, int]:
+        text = " ".join(page_texts(folder / "guide-a4.pdf"))
+        per_table, total = re.search(r"Alle kaarten samen\s+(\d+)\s+(\d+)", text).groups()
+        return int(per_table), int(total)
+
+    build(BuildOptions(project=repo, out_dir=tmp_path, only=("deck", "guide"), quiet=True, tables=3))
+    three = tmp_path / "default"
+    assert json.loads((three / "manifest.json").read_text("utf-8"))["tables"] == 3
+    assert json.loads((out / "manifest.json").read_text("utf-8"))["tables"] == 4
+    assert "voor 3 tafels" in re.sub(r"\s+", " ", " ".join(page_texts(three / "guide-a4.pdf")))
+    (per, total3), (per4, total4) = row(three), row(out)
+    assert per == per4 > 0 and total3 == total4 - per
+    result = kot("build", "--project", str(repo), "--tables", "0", "--out", str(tmp_path / "x"), "-q")
+    assert result.returncode == 2 and "--tables" in result.stderr

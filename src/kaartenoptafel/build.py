@@ -39,6 +39,7 @@ class BuildOptions:
     board_size: str = "a3"
     overlap: float = 10.0
     quiet: bool = False
+    tables: int | None = None  # tables that play this session; None: `tables` in cards/game.yaml
 
 
 @dataclass
@@ -238,6 +239,18 @@ def _load_optional_products() -> None:
                 raise
 
 
+def _with_tables(ctx: Context, tables: int) -> Context:
+    """The context for a session of ``tables`` tables (``kot build --tables``): the guide's checklist, print plan
+    and facts count for it, as if cards/game.yaml said so; the given context is left as it was."""
+    import copy
+    from dataclasses import replace
+
+    kit = replace(ctx.kit, game=replace(ctx.kit.game, tables=tables))
+    changed = copy.copy(ctx)
+    changed.kit = kit
+    return changed
+
+
 def variant_name(region: str | None) -> str:
     return region or "default"
 
@@ -247,6 +260,8 @@ def build(options: BuildOptions, ctx: Context | None = None) -> dict:
     _load_optional_products()
     if ctx is None:
         ctx = prepare(options.project, options.region, options.layout)
+    if options.tables is not None and options.tables != ctx.kit.game.tables:
+        ctx = _with_tables(ctx, options.tables)
     wanted = sorted(options.only or tuple(PRODUCTS), key=lambda name: name == "guide")  # the guide counts the rest
     unknown = [w for w in wanted if w not in PRODUCTS]
     if unknown:
@@ -322,6 +337,7 @@ def _manifest(job: Job, final: Path) -> dict:
     return {
         "variant": final.name,
         "title": job.ctx.kit.game.title,
+        "tables": job.ctx.kit.game.tables,
         "made_with": made_with(),
         "products": sorted(entries.values(), key=lambda e: e["path"]),
         "cards": len(job.printed),

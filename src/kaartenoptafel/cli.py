@@ -162,6 +162,9 @@ def schema(project: str | None, output: str | None, kind: str | None, list_kinds
 @click.option("--gutter", type=FiniteFloat(0, 20, "mm"), default=None, metavar="MM",
               help="Space between the cards on home sheets, mm; each card's colour runs half of it past its cut. "
                    "Default: 2 on A4, 3 between columns (rows touch) on Letter; 0: cards touch (for a guillotine).")
+@click.option("--tables", type=click.IntRange(1, 200), default=None, metavar="N",
+              help="Tables that play this session: the guide's checklist and print plan count for N "
+                   "(default: 'tables' in cards/game.yaml).")
 @click.option("--only", multiple=True, metavar="PRODUCT", help="Build only this product (deck, board, guide); repeatable.")
 @click.option("--layout", default="default.yaml", show_default=True, help="Layout file in layouts/.")
 @click.option("--out", "out_dir", type=OutputFolder(), default="output", show_default=True,
@@ -171,8 +174,8 @@ def schema(project: str | None, output: str | None, kind: str | None, list_kinds
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("--all", "all_variants", is_flag=True,
               help="Build the base kit and every region ('kot regions'), in parallel, each into OUT/<variant>/.")
-def build(project, region, paper, duplex, back_offset, gutter, only, layout, out_dir, board_size, overlap, quiet,
-          all_variants) -> None:
+def build(project, region, paper, duplex, back_offset, gutter, tables, only, layout, out_dir, board_size, overlap,
+          quiet, all_variants) -> None:
     """Build the print-ready PDFs into OUT/<variant>/ with a manifest.json."""
     from kaartenoptafel.build import BuildOptions, build as run_build, product_names
 
@@ -184,7 +187,7 @@ def build(project, region, paper, duplex, back_offset, gutter, only, layout, out
     options = BuildOptions(
         project=root, out_dir=Path(out_dir), region=region, paper=paper.lower(), duplex=duplex,
         back_offset=back_offset, only=tuple(only), layout=layout, board_size=board_size.lower(),
-        overlap=overlap, quiet=quiet, gutter=gutter,
+        overlap=overlap, quiet=quiet, gutter=gutter, tables=tables,
     )
     if all_variants and region:
         raise click.UsageError("use either --all or --region NAME, not both")
