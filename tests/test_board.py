@@ -480,7 +480,7 @@ def test_afspraak_has_room_for_a_trio_the_balance_rule_and_pen_sized_lines_and_b
     folder, manifest = a3
     path = folder / entry(manifest, "worksheet-afspraak")["path"]
     text = pdf_text(path)
-    for piece in ("Partner 1", "Partner 2", "Partner 3", "Balans", "minstens één", "krachtenanalyse", "Check-in"):
+    for piece in ("Partner 1", "Partner 2", "Partner 3", "Balans", "minstens één", "krachtenanalyse", "Terugkijken"):
         assert piece in text, piece
     pitches = writing_pitches(path)
     assert len(pitches) > 15
@@ -600,9 +600,9 @@ def edit(path: Path, old: str, new: str) -> int:
 @pytest.mark.parametrize("file, old, new, fragment", [
     ("layouts/board.yaml", "persona: 57", "persona: 45", "does not fit in the centre circle"),
     ("layouts/board.yaml", "legend: {at: [350, 114, 62, 70]}", "legend: {at: [300, 114, 62, 70]}", "the legend overlaps"),
-    ("layouts/board.yaml", "stall: {at: [8, 148, 70, 33]}", "stall: {at: [8, 100, 70, 33]}",
+    ("layouts/board.yaml", "stall: {at: [8, 148, 70, 36]}", "stall: {at: [8, 100, 70, 36]}",
      "'stall' place (board.stall) overlaps route step 1"),
-    ("layouts/board.yaml", "stall: {at: [8, 148, 70, 33]}", "stall: {at: [8, 130, 70, 33]}", "overlaps the title box"),
+    ("layouts/board.yaml", "stall: {at: [8, 148, 70, 36]}", "stall: {at: [8, 130, 70, 36]}", "overlaps the title box"),
     ("cards/board.yaml", "heading: Hier hapert het", "kop: Hier hapert het", "unknown key 'kop'"),
     ("layouts/board.yaml", "    legend: 14\n", "    legend: 11\n", "below min_text"),
     ("layouts/board.yaml", "widths: [24, 29, 25, 22]", "widths: [24, 29, 25]", "3 column widths for the 4 columns"),
