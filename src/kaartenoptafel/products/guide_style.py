@@ -63,7 +63,7 @@ class Styles:
                          leftIndent=s * 0.8, rightIndent=s * 0.8, spaceBefore=s * 0.6, spaceAfter=s * 1.3)
         self.bullet = style("bullet", leftIndent=s * 1.3, bulletIndent=s * 0.2, spaceAfter=s * 0.3)
         self.number = style("number", leftIndent=s * 1.7, bulletIndent=0, spaceAfter=s * 0.3)
-        self.question = style("question", leftIndent=s * 1.3, spaceAfter=s * 0.2)
+        self.question = style("question", leftIndent=s * 1.3, spaceAfter=s * 0.2, keepWithNext=1)  # with its follow-up
         self.follow = style("follow", leftIndent=s * 1.3, textColor=MUTED, spaceAfter=s * 0.9)
         self.toc = [
             style("toc0", fontName=family.bold, fontSize=s * 1.1, leading=s * 1.4, spaceBefore=s * 0.25,
