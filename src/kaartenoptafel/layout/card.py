@@ -95,11 +95,31 @@ class Context:
         """
         key = (type_id, tuple(frames))
         if key not in self._type_sizes:
-            from kaartenoptafel.resolve import resolve
-
-            cards = [card for card in resolve(self.kit) if card.type == type_id]
-            self._type_sizes[key] = _common_sizes(self, cards, frames)
+            self._type_sizes[key] = _common_sizes(self, self._cards_of(type_id, key), frames)
         return self._type_sizes[key]
+
+    def _cards_of(self, type_id: str, key: tuple) -> list:
+        """The type's cards, resolved. The whole kit is resolved once, not once per type and side; a type's cards
+        are let go once every side of it that shares sizes (front, and back with ``back_frames``) has its sizes."""
+        from kaartenoptafel.resolve import resolve
+
+        waiting = self.__dict__.get("_by_type")
+        if waiting is None:
+            waiting = self._by_type = {}
+            for card in resolve(self.kit):
+                waiting.setdefault(card.type, []).append(card)
+        if type_id in waiting:
+            cards = waiting[type_id]
+        else:  # a type without cards, or a side asked for after its type was let go: resolve again
+            cards = [card for card in resolve(self.kit) if card.type == type_id]
+        tl = self.type_layout(self.kit.types[type_id]) if type_id in self.kit.types else None
+        if tl is not None:
+            sides = {(type_id, tuple(tl.frames))}
+            if tl.back_frames:
+                sides.add((type_id, tuple(tl.back_frames)))
+            if sides <= set(self._type_sizes) | {key}:
+                waiting.pop(type_id, None)
+        return cards
 
     def spec_of(self, type_id: str) -> LayoutSpec:
         """The layout spec at this type's size (a token or another component may have its own)."""
