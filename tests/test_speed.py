@@ -46,6 +46,11 @@ def _plain(monkeypatch) -> None:
     monkeypatch.setattr(card_layout, "_unhyphenated", card_layout._unhyphenated.__wrapped__)
     monkeypatch.setattr(deck, "compress_last_page", lambda c: None)
     monkeypatch.setattr(text, "_style_colour", lambda value: value)
+    from reportlab.lib.colors import toColor
+    from reportlab.platypus import paraparser
+
+    for table in (paraparser._spanAttrMap, paraparser._fontAttrMap):  # label colours parsed afresh
+        monkeypatch.setitem(table, "color", (table["color"][0], toColor))
     text.paragraph_style.cache_clear()  # styles made so far hold the colour objects
 
 
@@ -290,3 +295,24 @@ def test_reportlabs_c_accelerator_changes_no_byte(repo, tmp_path):
                         "--only", "deck", "--only", "guide"], check=True, cwd=tmp_path)
         sums[mode] = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted((out / "default").glob("*.pdf"))}
     assert len(sums["c"]) >= 4 and sums["c"] == sums["python"]
+
+
+def test_the_kit_is_resolved_once_for_every_types_shared_text_sizes(repo, monkeypatch):
+    """Types that share one text size per side look at all their cards: the kit is resolved once for all of them."""
+    import kaartenoptafel.resolve as resolve_module
+
+    ctx = prepare(repo)
+    printed = expand(resolve(ctx.kit))
+    calls = []
+    real = resolve_module.resolve
+    monkeypatch.setattr(resolve_module, "resolve", lambda kit: calls.append(kit) or real(kit))
+    out = Collector()
+    for card in printed:
+        assert card_layout.layout_card(ctx, card, out) is not None
+        if has_card_backs(ctx, card.type):
+            from kaartenoptafel.layout.back import layout_card_back
+
+            assert layout_card_back(ctx, card, out) is not None
+    shared = set(ctx._type_sizes)
+    assert len({t for t, _ in shared}) >= 3  # several types (and a back) share sizes
+    assert len(calls) == 1

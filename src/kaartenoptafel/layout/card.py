@@ -331,10 +331,15 @@ def missing_glyphs(ctx: Context, card_id, name: str, value, pos, out: Collector,
     texts = value if isinstance(value, list) else [value]
     written = "".join(map(str, raw if isinstance(raw, list) else [raw])) if raw is not None else None
     game = ctx.kit.game
-    from_game = (set(ctx.family.missing("".join([*game.variables.values(), *game.groups.values()])))
-                 if written is not None else set())
+    from_game = None  # what the game's variables and group names bring in: worked out only for a text that lacks some
     for text in texts:
-        missing = [ch for ch in ctx.family.missing(str(text)) if ch not in from_game or ch in written]
+        missing = ctx.family.missing(str(text))
+        if not missing:
+            continue
+        if from_game is None:
+            from_game = (set(ctx.family.missing("".join([*game.variables.values(), *game.groups.values()])))
+                         if written is not None else set())
+        missing = [ch for ch in missing if ch not in from_game or ch in written]
         if missing:
             shown = ", ".join(f"'{ch}' (U+{ord(ch):04X})" for ch in missing[:5])
             more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""

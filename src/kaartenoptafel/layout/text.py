@@ -147,6 +147,27 @@ def _style_colour(value: str):
     return colour
 
 
+@lru_cache(maxsize=256)
+def _markup_colour(value):
+    """reportlab's reading of a ``<font color="#rrggbb">`` (a label's colour), made once per string: reportlab tries
+    a literal eval and its named colours before the hex code each time. Colours compare by value, so the
+    paragraphs and the PDF are the same."""
+    return _to_colour(value)
+
+
+def _remember_markup_colours() -> None:
+    from reportlab.platypus import paraparser
+
+    for table in (paraparser._spanAttrMap, paraparser._fontAttrMap):  # <font> reads the span table in reportlab 4-5
+        attr, convert = table.get("color", (None, None))
+        if convert is toColor:
+            table["color"] = (attr, _markup_colour)
+
+
+_to_colour = toColor
+_remember_markup_colours()
+
+
 @lru_cache(maxsize=4096)
 def paragraph_style(style: TextStyle, size: float, indent: float = 0.0) -> ParagraphStyle:
     return ParagraphStyle(
