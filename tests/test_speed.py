@@ -302,14 +302,15 @@ def test_reportlabs_c_accelerator_changes_no_byte(repo, tmp_path):
 
 
 def test_the_kit_is_resolved_once_for_every_types_shared_text_sizes(repo, monkeypatch):
-    """Types that share one text size per side look at all their cards: the kit is resolved once for all of them."""
+    """Types that share one text size per side look at all their cards: the kit is resolved once for all of them,
+    and for the checks and the build."""
     import kaartenoptafel.resolve as resolve_module
 
-    ctx = prepare(repo)
-    printed = expand(resolve(ctx.kit))
     calls = []
     real = resolve_module.resolve
     monkeypatch.setattr(resolve_module, "resolve", lambda kit: calls.append(kit) or real(kit))
+    ctx = prepare(repo)  # its checks look at every card
+    printed = expand(ctx.resolved())
     out = Collector()
     for card in printed:
         assert card_layout.layout_card(ctx, card, out) is not None

@@ -98,28 +98,24 @@ class Context:
             self._type_sizes[key] = _common_sizes(self, self._cards_of(type_id, key), frames)
         return self._type_sizes[key]
 
-    def _cards_of(self, type_id: str, key: tuple) -> list:
-        """The type's cards, resolved. The whole kit is resolved once, not once per type and side; a type's cards
-        are let go once every side of it that shares sizes (front, and back with ``back_frames``) has its sizes."""
-        from kaartenoptafel.resolve import resolve
+    def resolved(self) -> list:
+        """Every card of the kit, resolved (see :func:`kaartenoptafel.resolve.resolve`), worked out once per context:
+        the build, its checks and the per-type text sizes share it. A new list each time; the cards are frozen."""
+        cards = self.__dict__.get("_resolved")
+        if cards is None:
+            from kaartenoptafel.resolve import resolve
 
-        waiting = self.__dict__.get("_by_type")
-        if waiting is None:
-            waiting = self._by_type = {}
-            for card in resolve(self.kit):
-                waiting.setdefault(card.type, []).append(card)
-        if type_id in waiting:
-            cards = waiting[type_id]
-        else:  # a type without cards, or a side asked for after its type was let go: resolve again
-            cards = [card for card in resolve(self.kit) if card.type == type_id]
-        tl = self.type_layout(self.kit.types[type_id]) if type_id in self.kit.types else None
-        if tl is not None:
-            sides = {(type_id, tuple(tl.frames))}
-            if tl.back_frames:
-                sides.add((type_id, tuple(tl.back_frames)))
-            if sides <= set(self._type_sizes) | {key}:
-                waiting.pop(type_id, None)
-        return cards
+            cards = self._resolved = tuple(resolve(self.kit))
+        return list(cards)
+
+    def _cards_of(self, type_id: str, key: tuple) -> list:
+        """The type's cards, resolved (the kit once, not once per type and side)."""
+        by_type = self.__dict__.get("_by_type")
+        if by_type is None:
+            by_type = self._by_type = {}
+            for card in self.resolved():
+                by_type.setdefault(card.type, []).append(card)
+        return by_type.get(type_id, [])
 
     def spec_of(self, type_id: str) -> LayoutSpec:
         """The layout spec at this type's size (a token or another component may have its own)."""
