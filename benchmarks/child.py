@@ -25,10 +25,10 @@ def main(mode: str, project: str, target: str) -> None:
     from kaartenoptafel.build import prepare
     from kaartenoptafel.errors import Collector
     from kaartenoptafel.products.deck import write_home_deck, write_printshop_deck
-    from kaartenoptafel.resolve import expand, resolve
+    from kaartenoptafel.resolve import expand
 
     ctx = prepare(Path(project))
-    printed = expand(resolve(ctx.kit))
+    printed = expand(ctx.resolved())  # as kot build does
     loaded_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out = Collector()
     if mode == "home":

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph
 
 from kaartenoptafel.build import prepare
 from kaartenoptafel.errors import Collector
@@ -46,6 +47,14 @@ def _plain(monkeypatch) -> None:
     monkeypatch.setattr(card_layout, "_unhyphenated", card_layout._unhyphenated.__wrapped__)
     monkeypatch.setattr(deck, "compress_last_page", lambda c: None)
     monkeypatch.setattr(text, "_style_colour", lambda value: value)
+    monkeypatch.setattr(text, "_markup", text._markup.__wrapped__)
+    monkeypatch.setattr(text, "_paragraph", lambda markup, style, size, ps, bullet=None: Paragraph(
+        markup, ps, bulletText=bullet))  # every paragraph parsed by reportlab at its own size
+    from reportlab.lib.colors import toColor
+    from reportlab.platypus import paraparser
+
+    for table in (paraparser._spanAttrMap, paraparser._fontAttrMap):  # label colours parsed afresh
+        monkeypatch.setitem(table, "color", (table["color"][0], toColor))
     text.paragraph_style.cache_clear()  # styles made so far hold the colour objects
 
 
@@ -290,3 +299,56 @@ def test_reportlabs_c_accelerator_changes_no_byte(repo, tmp_path):
                         "--only", "deck", "--only", "guide"], check=True, cwd=tmp_path)
         sums[mode] = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted((out / "default").glob("*.pdf"))}
     assert len(sums["c"]) >= 4 and sums["c"] == sums["python"]
+
+
+def test_the_kit_is_resolved_once_for_every_types_shared_text_sizes(repo, monkeypatch):
+    """Types that share one text size per side look at all their cards: the kit is resolved once for all of them,
+    and for the checks and the build."""
+    import kaartenoptafel.resolve as resolve_module
+
+    calls = []
+    real = resolve_module.resolve
+    monkeypatch.setattr(resolve_module, "resolve", lambda kit: calls.append(kit) or real(kit))
+    ctx = prepare(repo)  # its checks look at every card
+    printed = expand(ctx.resolved())
+    out = Collector()
+    for card in printed:
+        assert card_layout.layout_card(ctx, card, out) is not None
+        if has_card_backs(ctx, card.type):
+            from kaartenoptafel.layout.back import layout_card_back
+
+            assert layout_card_back(ctx, card, out) is not None
+    shared = set(ctx._type_sizes)
+    assert len({t for t, _ in shared}) >= 3  # several types (and a back) share sizes
+    assert len(calls) == 1
+
+
+def test_a_text_is_parsed_once_for_all_its_trial_sizes(repo, monkeypatch):
+    """The fitter tries a text at several sizes: reportlab's markup parser reads it once, and the paragraphs made
+    from its fragments wrap exactly like paragraphs parsed at their own size."""
+    from reportlab.platypus import paraparser
+
+    family = prepare(repo).family
+    parses = []
+    real = paraparser.ParaParser.parse
+    monkeypatch.setattr(paraparser.ParaParser, "parse", lambda self, t, s: parses.append(t) or real(self, t, s))
+    style = text.TextStyle(family=family, colour="#203040", label_colour="#a03020", strict_words=True)
+    item = text.Item("regels", "Regels", items=("Een **vette** regel met *schuine* tekst die over twee of drie "
+                                                "regels loopt, met een citaat: \"zo'n kaart\".", "Kort."))
+    sizes = (11.0, 9.5, 8.2, 7.0)
+    made = {size: text.build_item(item, style, size) for size in sizes}
+    assert len(parses) == 3  # the label and the two entries, once each
+    for size in sizes:
+        plain = [Paragraph(p.text, p.style, bulletText=p.bulletText) for p in made[size]]  # parsed at this size
+        pdfs = []
+        for paras in (made[size], plain):
+            c, buf = _canvas(family)
+            y = 190.0
+            for para in paras:
+                assert [f.fontSize for f in para.frags] == [size] * len(para.frags)
+                y -= para.wrap(120, 1e6)[1]
+                para.drawOn(c, 5, y)
+            c.showPage()
+            c.save()
+            pdfs.append(buf.getvalue())
+        assert pdfs[0] == pdfs[1]

@@ -21,7 +21,7 @@ from kaartenoptafel.layout.spec import load_layout
 from kaartenoptafel.project import load_project
 from kaartenoptafel.load.model import Kit
 from kaartenoptafel.render.fonts import register_family
-from kaartenoptafel.resolve import ResolvedCard, deck_order, expand, resolve
+from kaartenoptafel.resolve import ResolvedCard, deck_order, expand
 from kaartenoptafel.write.atomic import sha256, staged_folder, write_bytes_atomic, write_json_atomic
 
 
@@ -215,7 +215,7 @@ def check_all(ctx: Context) -> None:
     _load_optional_products()
     check_paper(ctx, "a4")  # the paper `kot build` prints on unless told otherwise
     out = Collector()
-    cards = resolve(ctx.kit)
+    cards = ctx.resolved()
     for card in cards:
         layout_card(ctx, card, out)
         if has_card_backs(ctx, card.type):
@@ -268,7 +268,7 @@ def build(options: BuildOptions, ctx: Context | None = None) -> dict:
         raise ContentError([Diagnostic(None, f"unknown product '{unknown[0]}'; choose from {', '.join(PRODUCTS)}")])
     if "deck" in wanted:
         check_paper(ctx, options.paper)
-    cards = resolve(ctx.kit)
+    cards = ctx.resolved()
     printed = expand(deck_order(ctx.kit, cards))
     final = options.out_dir / variant_name(options.region)
     progress = Progress(len(wanted) * 2, options.quiet)

@@ -6,7 +6,6 @@ from kaartenoptafel.errors import Collector
 from kaartenoptafel.layout.back import layout_back
 from kaartenoptafel.layout.card import Context, missing_glyphs
 from kaartenoptafel.layout.contrast import check_card_contrast
-from kaartenoptafel.resolve import resolve
 
 
 def check_printable(ctx: Context) -> None:
@@ -22,7 +21,7 @@ def check_printable(ctx: Context) -> None:
         missing_glyphs(ctx, None, name, value, game.variable_pos.get(name, game.pos), out, f"variable '{name}'")
     for gid, value in game.groups.items():  # and a role group's name at its line in game.yaml
         missing_glyphs(ctx, None, gid, value, game.group_pos.get(gid, game.pos), out, f"the name of group '{gid}'")
-    for card in resolve(ctx.kit):
+    for card in ctx.resolved():
         ctype = ctx.kit.types[card.type]
         for name, value in card.values.items():
             if ctype.fields[name].kind == "image":

@@ -95,11 +95,27 @@ class Context:
         """
         key = (type_id, tuple(frames))
         if key not in self._type_sizes:
+            self._type_sizes[key] = _common_sizes(self, self._cards_of(type_id, key), frames)
+        return self._type_sizes[key]
+
+    def resolved(self) -> list:
+        """Every card of the kit, resolved (see :func:`kaartenoptafel.resolve.resolve`), worked out once per context:
+        the build, its checks and the per-type text sizes share it. A new list each time; the cards are frozen."""
+        cards = self.__dict__.get("_resolved")
+        if cards is None:
             from kaartenoptafel.resolve import resolve
 
-            cards = [card for card in resolve(self.kit) if card.type == type_id]
-            self._type_sizes[key] = _common_sizes(self, cards, frames)
-        return self._type_sizes[key]
+            cards = self._resolved = tuple(resolve(self.kit))
+        return list(cards)
+
+    def _cards_of(self, type_id: str, key: tuple) -> list:
+        """The type's cards, resolved (the kit once, not once per type and side)."""
+        by_type = self.__dict__.get("_by_type")
+        if by_type is None:
+            by_type = self._by_type = {}
+            for card in self.resolved():
+                by_type.setdefault(card.type, []).append(card)
+        return by_type.get(type_id, [])
 
     def spec_of(self, type_id: str) -> LayoutSpec:
         """The layout spec at this type's size (a token or another component may have its own)."""
@@ -311,10 +327,15 @@ def missing_glyphs(ctx: Context, card_id, name: str, value, pos, out: Collector,
     texts = value if isinstance(value, list) else [value]
     written = "".join(map(str, raw if isinstance(raw, list) else [raw])) if raw is not None else None
     game = ctx.kit.game
-    from_game = (set(ctx.family.missing("".join([*game.variables.values(), *game.groups.values()])))
-                 if written is not None else set())
+    from_game = None  # what the game's variables and group names bring in: worked out only for a text that lacks some
     for text in texts:
-        missing = [ch for ch in ctx.family.missing(str(text)) if ch not in from_game or ch in written]
+        missing = ctx.family.missing(str(text))
+        if not missing:
+            continue
+        if from_game is None:
+            from_game = (set(ctx.family.missing("".join([*game.variables.values(), *game.groups.values()])))
+                         if written is not None else set())
+        missing = [ch for ch in missing if ch not in from_game or ch in written]
         if missing:
             shown = ", ".join(f"'{ch}' (U+{ord(ch):04X})" for ch in missing[:5])
             more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""

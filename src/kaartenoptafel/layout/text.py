@@ -147,6 +147,27 @@ def _style_colour(value: str):
     return colour
 
 
+@lru_cache(maxsize=256)
+def _markup_colour(value):
+    """reportlab's reading of a ``<font color="#rrggbb">`` (a label's colour), made once per string: reportlab tries
+    a literal eval and its named colours before the hex code each time. Colours compare by value, so the
+    paragraphs and the PDF are the same."""
+    return _to_colour(value)
+
+
+def _remember_markup_colours() -> None:
+    from reportlab.platypus import paraparser
+
+    for table in (paraparser._spanAttrMap, paraparser._fontAttrMap):  # <font> reads the span table in reportlab 4-5
+        attr, convert = table.get("color", (None, None))
+        if convert is toColor:
+            table["color"] = (attr, _markup_colour)
+
+
+_to_colour = toColor
+_remember_markup_colours()
+
+
 @lru_cache(maxsize=4096)
 def paragraph_style(style: TextStyle, size: float, indent: float = 0.0) -> ParagraphStyle:
     return ParagraphStyle(
@@ -187,15 +208,64 @@ def build_item(item: Item, style: TextStyle, size: float) -> list[Flowable]:
     keep, lang = style.hyphenate, style.lang
     if item.text is not None:
         if label:
-            return [Paragraph(f"{label}: {to_markup(item.text, keep, lang)}", ps)]
-        return [Paragraph(to_markup(item.text, keep, lang), ps)]
+            return [_paragraph(f"{label}: {_markup(item.text, keep, lang)}", style, size, ps)]
+        return [_paragraph(_markup(item.text, keep, lang), style, size, ps)]
     flows: list[Flowable] = []
     if label:
-        flows.append(Paragraph(label, ps))
+        flows.append(_paragraph(label, style, size, ps))
     bullet = paragraph_style(style, size, indent=size * 0.85)
     for entry in item.items:
-        flows.append(Paragraph(to_markup(entry, keep, lang), bullet, bulletText="•"))
+        flows.append(_paragraph(_markup(entry, keep, lang), style, size, bullet, "•"))
     return flows
+
+
+@lru_cache(maxsize=8192)
+def _markup(text: str, keep: bool, lang: str) -> str:
+    """:func:`to_markup`, once per text: the fitter asks for it at every trial size."""
+    return to_markup(text, keep, lang)
+
+
+def _paragraph(markup: str, style: TextStyle, size: float, ps: ParagraphStyle, bullet: str | None = None) -> Paragraph:
+    """``Paragraph(markup, ps, bulletText=bullet)``, with the markup parsed once per text and style rather than at
+    every trial size: the fragments reportlab's parser makes differ between sizes only in their font size."""
+    try:
+        parsed = _parsed(markup, style, size, ps)
+    except TypeError:  # unhashable: parse as reportlab does
+        parsed = None
+    if parsed is None:
+        return Paragraph(markup, ps, bulletText=bullet)
+    text, at, frags = parsed
+    if at != size:
+        frags = [frag.clone(fontSize=size) for frag in frags]
+    else:
+        frags = [frag.clone() for frag in frags]
+    return Paragraph(text, ps, bulletText=bullet, frags=frags)
+
+
+_PARSES: dict = {}
+
+
+def _parsed(markup: str, style: TextStyle, size: float, ps: ParagraphStyle):
+    """(cleaned text, the size parsed at, fragments) of ``markup`` in ``style``; None where a fragment's size is not
+    the style's (then every paragraph is parsed as reportlab does). At most 8,192 texts are kept."""
+    key = (markup, style)
+    if key in _PARSES:
+        return _PARSES[key]
+    from reportlab.platypus.paragraph import cleanBlockQuotedText
+    from reportlab.platypus.paraparser import ParaParser
+
+    text = cleanBlockQuotedText(markup)
+    parser = ParaParser()
+    parser.caseSensitive = 1
+    got, frags, bullet_frags = parser.parse(text, ps)
+    result = None
+    if (got is ps and frags is not None and not bullet_frags and not getattr(ps, "textTransform", None)
+            and all(getattr(frag, "fontSize", None) == size for frag in frags)):
+        result = (text, size, tuple(frags))
+    if len(_PARSES) >= 8192:
+        _PARSES.clear()
+    _PARSES[key] = result
+    return result
 
 
 def _overwide(flow) -> tuple[str, float] | None:
