@@ -77,7 +77,7 @@ li{margin:.35em 0}
 .time{font-size:clamp(56px,8.5vw,170px);font-weight:700;font-variant-numeric:tabular-nums;line-height:1.1}
 .late .time{color:var(--late)}
 .up{font-size:clamp(16px,2vw,32px);font-weight:700;color:var(--late);min-height:1.3em}
-.buttons{display:flex;flex-wrap:wrap;gap:.6vw;justify-content:center;margin-top:1.5vh}
+.buttons{display:grid;grid-template-columns:1fr 1fr;gap:.6vw;margin-top:1.5vh}
 button{font:inherit;font-size:clamp(14px,1.5vw,24px);font-weight:700;padding:.5em .9em;border-radius:.4em;
  border:2px solid var(--accent);background:#fff;color:var(--accent);cursor:pointer}
 button.primary{background:var(--accent);color:#fff}
@@ -89,6 +89,7 @@ footer{padding:1vh 3vw 2vh;color:var(--muted);font-size:clamp(12px,1.3vw,22px)}
 .progress span.now{background:var(--ink)}
 .nojs-hide{display:none}
 .js .nojs-hide{display:flex}
+.js .buttons{display:grid}
 """
 
 SCRIPT = """
