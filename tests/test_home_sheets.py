@@ -188,3 +188,30 @@ def test_manifest_names_the_sheets_of_each_type(repo, a4):
     assert spans[0][0] == 1 and all(b[0] == a[1] + 1 for a, b in zip(spans, spans[1:]))
     assert spans[-1][1] == len(PdfReader(str(pdf)).pages) // 2
     assert by_type["fiche"][0] == by_type["fiche"][1]  # all the tokens on one sheet
+
+
+def test_each_kind_of_token_has_its_own_colour(repo, a4):
+    """Time, money and consent tokens differ by colour (layout: accent by 'soort' from colours.fiches), so a
+    player tells them apart without reading; every token of one kind has that kind's colour."""
+    from kaartenoptafel.build import prepare
+    from kaartenoptafel.impose.grid import make_grid
+
+    entry, pdf = a4
+    kit = prepare(repo).kit
+    kinds = [c.fields["soort"] for c in kit.cards if c.type == "fiche" for _ in range(c.count)]
+    first = entry["sheets_by_type"]["fiche"][0]
+    image = render(pdf, 2 * (first - 1), 100)  # the fronts page of the first token sheet
+    grid = make_grid("a4", 25, 25)
+    seen: dict[str, list] = {}
+    for i, kind in enumerate(kinds[: grid.per_sheet]):
+        x, y = (v / 72 * 25.4 for v in grid.origin(*grid.cell(i)))
+        px = image.getpixel((round((x + 12.5) / 25.4 * 100), round((297 - (y + 22.5)) / 25.4 * 100)))  # above the sign
+        seen.setdefault(kind, []).append(px)
+    assert set(seen) == {"tijd", "geld", "toestemming"}
+    colour = {kind: pixels[0] for kind, pixels in seen.items()}
+    for kind, pixels in seen.items():
+        assert all(_near(p, colour[kind], 12) for p in pixels), kind
+    names = sorted(colour)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            assert not _near(colour[a], colour[b], 40), (a, b, colour)

@@ -22,6 +22,7 @@ from pypdf import PdfReader
 
 from kaartenoptafel.errors import ContentError
 from kaartenoptafel.load.checks import walk_strings
+from kaartenoptafel.build import prepare
 from kaartenoptafel.project import load_project
 from kaartenoptafel.resolve.overlay import list_regions
 
@@ -302,11 +303,15 @@ def test_english_overlay_translates_every_card_label_and_text():
     assert [c.id for c in english.cards] == [c.id for c in base.cards]  # the same game: same cards and counts
     assert [c.count for c in english.cards] == [c.count for c in base.cards]
     old = {c.id: c for c in base.cards}
+    spec = prepare(REPO, "english").spec
+    printed = {tid: {f for fr in tl.frames + tl.back_frames for f in ((fr.field,) if fr.field else ()) + fr.fields}
+               for tid, tl in spec.types.items()}  # a field no frame prints (a token's 'soort' picks a colour) is data
     for card in english.cards:
         fields = english.types[card.type].fields  # ids of refs (printed as titles), numbers (tijd, geld) and the
         # role group are the same in any language
         same = [n for n, v in card.fields.items()
                 if v == old[card.id].fields.get(n) and n != "groep" and fields[n].kind not in ("ref", "number")
+                and n in printed.get(card.type, fields)
                 and re.search(r"[^\W\d_]", str(v))]  # a value without letters (a token's "1" or "€") is no text
         title = english.types[card.type].title_field
         assert set(same) <= {title}, (card.id, same)  # only names stay (Riet, 78; SeniorWeb)
