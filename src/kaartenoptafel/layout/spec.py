@@ -12,25 +12,14 @@ from typing import Any
 
 from kaartenoptafel.errors import Collector, Pos, did_you_mean, one_of
 from kaartenoptafel.layout.framecheck import inside_card, prints_something
-from kaartenoptafel.load.checks import check_keys, describe
+from kaartenoptafel.load.checks import describe
 from kaartenoptafel.load.yamlfile import Doc, read_yaml
+from kaartenoptafel.schema.check import node_at, unknown_keys
+from kaartenoptafel.schema.layout import ALIGNS, FRAME, FRAME_KINDS, LAYOUT, SAME_SIZE, SHAPES, STYLE, TYPE_LAYOUT
 
 CARD_SIZES = {"poker": (63.0, 88.0), "a7": (74.0, 105.0), "tarot": (70.0, 120.0), "square": (63.0, 63.0),
               "token": (25.0, 25.0),
               "bridge": (57.0, 88.0), "mini": (44.0, 63.0)}
-TOP_KEYS = ("extends", "card", "fonts", "min_font_size", "text", "colours", "styles", "types", "back",
-            "print")  # print: read by check/prepress.py
-TEXT_KEYS = ("same_size", "hyphenate")
-SAME_SIZE = ("type", "card")
-CARD_KEYS = ("size", "bleed", "safe", "corner_radius")
-STYLE_KEYS = ("size", "min_size", "bold", "italic", "colour", "leading", "align", "label_colour")
-FRAME_KEYS = ("kind", "at", "field", "fields", "style", "fill", "checks", "file")
-FRAME_KINDS = ("band", "text", "stack", "form", "image")
-TYPE_LAYOUT_KEYS = ("colour", "accent", "frames", "back_frames", "size", "shape")
-SHAPES = ("rect", "round")
-BACK_KEYS = ("fill", "frame_inset", "show_title", "logo")
-FONT_FACES = ("regular", "bold", "italic", "bold_italic")
-ALIGNS = ("left", "center", "right", "justify")
 HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
@@ -262,7 +251,10 @@ def read_layout(root: Path, name: str, out: Collector) -> _Located | None:
     return located
 
 
-def _number(out: Collector, loc: _Located, key: tuple, default: float, low: float, high: float, unit="mm") -> float:
+def _number(out: Collector, loc: _Located, key: tuple, default: float) -> float:
+    """The number at ``key``, in the range and unit its declaration gives (:data:`~kaartenoptafel.schema.layout.LAYOUT`)."""
+    declared = node_at(LAYOUT, key)
+    low, high, unit = declared.minimum, declared.maximum, declared.unit
     node = loc.data
     for k in key:
         if not isinstance(node, dict) or k not in node:
@@ -306,9 +298,9 @@ def load_layout(root: Path, name: str = "default.yaml") -> tuple[LayoutSpec | No
     if loc is None:
         return None, out.diagnostics
     data = loc.data
-    check_keys(out, data, TOP_KEYS, lambda k: loc.key_pos(k), "the layout")
+    unknown_keys(out, LAYOUT, data, lambda k: loc.key_pos(k))
     card = _mapping(out, loc, "card", "size, bleed, safe, corner_radius")
-    check_keys(out, card, CARD_KEYS, lambda k: loc.key_pos("card", k), "card")
+    unknown_keys(out, node_at(LAYOUT, ("card",)), card, lambda k: loc.key_pos("card", k))
     size = card.get("size", "poker")
     width, height = 63.0, 88.0
     if isinstance(size, str):
@@ -324,12 +316,12 @@ def load_layout(root: Path, name: str = "default.yaml") -> tuple[LayoutSpec | No
                 width, height = 63.0, 88.0
     else:
         out.error(loc.pos("card", "size"), "card size must be a name (poker, a7, tarot, square) or [width, height] in mm")
-    bleed = _number(out, loc, ("card", "bleed"), 3.0, 0, 10)
-    safe = _number(out, loc, ("card", "safe"), 4.0, 0, 30)
+    bleed = _number(out, loc, ("card", "bleed"), 3.0)
+    safe = _number(out, loc, ("card", "safe"), 4.0)
     if safe * 2 >= min(width, height) - 10:
         out.error(loc.pos("card", "safe"), f"safe margin {safe} mm leaves no room on a {width:g} x {height:g} mm card")
-    radius = _number(out, loc, ("card", "corner_radius"), 3.0, 0, 20)
-    min_font = _number(out, loc, ("min_font_size",), 8.0, 5, 40, unit="pt")
+    radius = _number(out, loc, ("card", "corner_radius"), 3.0)
+    min_font = _number(out, loc, ("min_font_size",), 8.0)
 
     colours: dict[str, Colour] = {}
     tables: dict[str, dict[str, Colour]] = {}
@@ -357,9 +349,9 @@ def load_layout(root: Path, name: str = "default.yaml") -> tuple[LayoutSpec | No
         if not isinstance(raw, dict):
             out.error(loc.pos("styles", sname), f"style '{sname}' must be a mapping such as {{size: 10}}")
             continue
-        check_keys(out, raw, STYLE_KEYS, lambda k, s=sname: loc.key_pos("styles", s, k), f"style '{sname}'")
-        size = _number(out, loc, ("styles", sname, "size"), 10, 4, 200, unit="pt")
-        min_size = _number(out, loc, ("styles", sname, "min_size"), min(size, min_font), 4, 200, unit="pt")
+        unknown_keys(out, STYLE, raw, lambda k, s=sname: loc.key_pos("styles", s, k), name=sname)
+        size = _number(out, loc, ("styles", sname, "size"), 10)
+        min_size = _number(out, loc, ("styles", sname, "min_size"), min(size, min_font))
         align = raw.get("align", "left")
         if align not in ALIGNS:
             out.error(loc.pos("styles", sname, "align"), f"align '{align}' is not one of {one_of(ALIGNS)}")
@@ -374,7 +366,7 @@ def load_layout(root: Path, name: str = "default.yaml") -> tuple[LayoutSpec | No
             bold=bool(raw.get("bold", False)),
             italic=bool(raw.get("italic", False)),
             colour=str(raw.get("colour", "ink")),
-            leading=_number(out, loc, ("styles", sname, "leading"), 1.2, 0.8, 3, unit="x"),
+            leading=_number(out, loc, ("styles", sname, "leading"), 1.2),
             align=align,
             label_colour=str(raw.get("label_colour", "accent")),
         )
@@ -386,7 +378,7 @@ def load_layout(root: Path, name: str = "default.yaml") -> tuple[LayoutSpec | No
         if not isinstance(raw, dict):
             out.error(loc.pos("types", tid), f"the layout of type '{tid}' must be a mapping (colour, frames)")
             continue
-        check_keys(out, raw, TYPE_LAYOUT_KEYS, lambda k, t=tid: loc.key_pos("types", t, k), f"the layout of '{tid}'")
+        unknown_keys(out, TYPE_LAYOUT, raw, lambda k, t=tid: loc.key_pos("types", t, k), tid=tid)
         colour = parse_colour(raw.get("colour", "#4d4d4d"))
         if colour is None:
             out.error(loc.pos("types", tid, "colour"), f"colour {raw.get('colour')!r} is not '#rrggbb' or [c, m, y, k]")
@@ -416,7 +408,7 @@ def load_layout(root: Path, name: str = "default.yaml") -> tuple[LayoutSpec | No
                                      size_pos=loc.pos("types", tid, "size") if "size" in raw else None)
 
     back_raw = _mapping(out, loc, "back", "fill, frame_inset, show_title, logo")
-    check_keys(out, back_raw, BACK_KEYS, lambda k: loc.key_pos("back", k), "back")
+    unknown_keys(out, node_at(LAYOUT, ("back",)), back_raw, lambda k: loc.key_pos("back", k))
     logo = back_raw.get("logo")
     if logo is not None:
         logo = _image(out, root, logo, loc.pos("back", "logo"))
@@ -434,7 +426,7 @@ def load_layout(root: Path, name: str = "default.yaml") -> tuple[LayoutSpec | No
         logo=logo or None,
     )
     text_raw = _mapping(out, loc, "text", "same_size, hyphenate")
-    check_keys(out, text_raw, TEXT_KEYS, lambda k: loc.key_pos("text", k), "text")
+    unknown_keys(out, node_at(LAYOUT, ("text",)), text_raw, lambda k: loc.key_pos("text", k))
     same_size = text_raw.get("same_size", "type")
     if same_size not in SAME_SIZE:
         out.error(loc.pos("text", "same_size"), f"same_size must be 'type' (one text size per style for all cards "
@@ -448,7 +440,7 @@ def load_layout(root: Path, name: str = "default.yaml") -> tuple[LayoutSpec | No
     if not isinstance(fonts, dict) or not fonts:
         out.error(loc.pos("fonts"), "'fonts' must be a mapping: {family: NAME} or {regular: file.ttf, bold: ...}")
         fonts = {"family": "AtkinsonHyperlegibleNext"}
-    check_keys(out, fonts, ("family",) + FONT_FACES, lambda k: loc.key_pos("fonts", k), "fonts")
+    unknown_keys(out, node_at(LAYOUT, ("fonts",)), fonts, lambda k: loc.key_pos("fonts", k))
     for key, value in fonts.items():
         if not isinstance(value, str) or not value.strip():
             out.error(loc.pos("fonts", key), f"fonts '{key}' must be a font family name or a .ttf file, not {describe(value)}")
@@ -499,7 +491,7 @@ def _frames(out, loc, tid, key: str, raw: dict, styles, width, height, root, col
 def _frame_inset(out: Collector, loc, safe: float) -> float:
     """The back's thin frame: not drawn (0), or at least the safe margin inside the cut, so an off cut does not
     show it running crooked along the edge."""
-    inset = _number(out, loc, ("back", "frame_inset"), 0, 0, 30)
+    inset = _number(out, loc, ("back", "frame_inset"), 0)
     if 0 < inset < safe:
         out.error(loc.pos("back", "frame_inset"), f"frame_inset {inset:g} mm is closer to the cut than the safe "
                                                   f"margin ({safe:g} mm): a cut that is slightly off would show it "
@@ -525,7 +517,7 @@ def _parse_frame(out, loc, key, raw, styles, width, height, root=None, colours=N
     if not isinstance(raw, dict):
         out.error(loc.pos(*key), "a frame must be a mapping such as {kind: text, field: titel, at: [4, 4, fill, 9]}")
         return None
-    check_keys(out, raw, FRAME_KEYS, lambda k: loc.key_pos(*key, k), "a frame")
+    unknown_keys(out, FRAME, raw, lambda k: loc.key_pos(*key, k))
     kind = raw.get("kind")
     if kind not in FRAME_KINDS:
         out.error(loc.pos(*key, "kind") if "kind" in raw else loc.pos(*key), f"frame kind {kind!r} is not one of {one_of(FRAME_KINDS)}")
