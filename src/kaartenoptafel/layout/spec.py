@@ -16,6 +16,7 @@ from kaartenoptafel.load.checks import describe
 from kaartenoptafel.load.yamlfile import Doc, read_yaml
 from kaartenoptafel.schema.check import node_at, unknown_keys
 from kaartenoptafel.schema.layout import ALIGNS, FRAME, FRAME_KINDS, LAYOUT, SAME_SIZE, SHAPES, STYLE, TYPE_LAYOUT
+from kaartenoptafel.schema.nodes import ListOf
 
 CARD_SIZES = {"poker": (63.0, 88.0), "a7": (74.0, 105.0), "tarot": (70.0, 120.0), "square": (63.0, 63.0),
               "token": (25.0, 25.0),
@@ -269,12 +270,19 @@ def _number(out: Collector, loc: _Located, key: tuple, default: float) -> float:
     return float(node)
 
 
-def _mapping(out: Collector, loc: _Located, key: str, what: str) -> dict:
+def _size_range(key: tuple) -> tuple[float, float]:
+    """The lowest and highest width or height a size's declaration allows for [width, height]."""
+    pair = next(option for option in node_at(LAYOUT, key).options if isinstance(option, ListOf))
+    return pair.item.minimum, pair.item.maximum
+
+
+def _mapping(out: Collector, loc: _Located, key: str, what: str | None = None) -> dict:
     """``data[key]`` when it is a mapping (or absent: {}); anything else is reported and ignored."""
     value = loc.data.get(key)
     if value is None:
         return {}
     if not isinstance(value, dict):
+        what = what or ", ".join(node_at(LAYOUT, (key,)).names)  # such as 'size, bleed, safe, corner_radius'
         out.error(loc.pos(key), f"'{key}' must be a mapping ({what}), not {describe(value)}")
         return {}
     return value
@@ -299,7 +307,7 @@ def load_layout(root: Path, name: str = "default.yaml") -> tuple[LayoutSpec | No
         return None, out.diagnostics
     data = loc.data
     unknown_keys(out, LAYOUT, data, lambda k: loc.key_pos(k))
-    card = _mapping(out, loc, "card", "size, bleed, safe, corner_radius")
+    card = _mapping(out, loc, "card")
     unknown_keys(out, node_at(LAYOUT, ("card",)), card, lambda k: loc.key_pos("card", k))
     size = card.get("size", "poker")
     width, height = 63.0, 88.0
@@ -311,8 +319,9 @@ def load_layout(root: Path, name: str = "default.yaml") -> tuple[LayoutSpec | No
     elif isinstance(size, list) and len(size) == 2 and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in size):
         width, height = float(size[0]), float(size[1])
         for value, what in ((width, "width"), (height, "height")):
-            if not 20 <= value <= 300:
-                out.error(loc.pos("card", "size"), f"card {what} {value} mm is not a card size; expected 20 to 300 mm")
+            low, high = _size_range(("card", "size"))
+            if not low <= value <= high:
+                out.error(loc.pos("card", "size"), f"card {what} {value} mm is not a card size; expected {low} to {high} mm")
                 width, height = 63.0, 88.0
     else:
         out.error(loc.pos("card", "size"), "card size must be a name (poker, a7, tarot, square) or [width, height] in mm")
@@ -395,7 +404,8 @@ def load_layout(root: Path, name: str = "default.yaml") -> tuple[LayoutSpec | No
                 accent_by = accent_from = None
         elif accent is not None:
             out.error(loc.pos("types", tid, "accent"), "accent must be {by: <field>, from: <colour table>}")
-        own = _size(out, loc.pos("types", tid, "size"), raw["size"], None) if "size" in raw else None
+        own = _size(out, loc.pos("types", tid, "size"), raw["size"], None, _size_range(("types", tid, "size"))) \
+            if "size" in raw else None
         shape = raw.get("shape", "round" if raw.get("size") == "token" else "rect")
         if shape not in SHAPES:
             out.error(loc.pos("types", tid, "shape"), f"shape {shape!r} is not one of {one_of(SHAPES)}")
@@ -407,7 +417,7 @@ def load_layout(root: Path, name: str = "default.yaml") -> tuple[LayoutSpec | No
                                      back_frames=back_frames, size=own, shape=shape,
                                      size_pos=loc.pos("types", tid, "size") if "size" in raw else None)
 
-    back_raw = _mapping(out, loc, "back", "fill, frame_inset, show_title, logo")
+    back_raw = _mapping(out, loc, "back")
     unknown_keys(out, node_at(LAYOUT, ("back",)), back_raw, lambda k: loc.key_pos("back", k))
     logo = back_raw.get("logo")
     if logo is not None:
@@ -425,7 +435,7 @@ def load_layout(root: Path, name: str = "default.yaml") -> tuple[LayoutSpec | No
         show_title=show_title,
         logo=logo or None,
     )
-    text_raw = _mapping(out, loc, "text", "same_size, hyphenate")
+    text_raw = _mapping(out, loc, "text")
     unknown_keys(out, node_at(LAYOUT, ("text",)), text_raw, lambda k: loc.key_pos("text", k))
     same_size = text_raw.get("same_size", "type")
     if same_size not in SAME_SIZE:
@@ -455,8 +465,8 @@ def load_layout(root: Path, name: str = "default.yaml") -> tuple[LayoutSpec | No
     return (None if out else spec), out.diagnostics
 
 
-def _size(out: Collector, pos: Pos, size: Any, default):
-    """A size as written: a preset name or [width, height] in mm (10 to 300 each)."""
+def _size(out: Collector, pos: Pos, size: Any, default, limits: tuple[float, float]):
+    """A size as written: a preset name or [width, height] in mm (each from ``limits``: 10 to 300)."""
     if isinstance(size, str):
         if size.lower() in CARD_SIZES:
             return CARD_SIZES[size.lower()]
@@ -465,9 +475,10 @@ def _size(out: Collector, pos: Pos, size: Any, default):
         return default
     if isinstance(size, list) and len(size) == 2 and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in size):
         w, h = float(size[0]), float(size[1])
-        if all(10 <= v <= 300 for v in (w, h)):
+        low, high = limits
+        if all(low <= v <= high for v in (w, h)):
             return (w, h)
-        out.error(pos, f"size {w:g} x {h:g} mm is not a component size; expected 10 to 300 mm each")
+        out.error(pos, f"size {w:g} x {h:g} mm is not a component size; expected {low} to {high} mm each")
         return default
     out.error(pos, f"size must be a name ({one_of(CARD_SIZES)}) or [width, height] in mm, not {describe(size)}")
     return default
