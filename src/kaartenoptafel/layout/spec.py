@@ -12,25 +12,15 @@ from typing import Any
 
 from kaartenoptafel.errors import Collector, Pos, did_you_mean, one_of
 from kaartenoptafel.layout.framecheck import inside_card, prints_something
-from kaartenoptafel.load.checks import check_keys, describe
+from kaartenoptafel.load.checks import describe
 from kaartenoptafel.load.yamlfile import Doc, read_yaml
+from kaartenoptafel.schema.check import node_at, unknown_keys
+from kaartenoptafel.schema.layout import ALIGNS, FRAME, FRAME_KINDS, LAYOUT, SAME_SIZE, SHAPES, STYLE, TYPE_LAYOUT
+from kaartenoptafel.schema.nodes import ListOf
 
 CARD_SIZES = {"poker": (63.0, 88.0), "a7": (74.0, 105.0), "tarot": (70.0, 120.0), "square": (63.0, 63.0),
               "token": (25.0, 25.0),
               "bridge": (57.0, 88.0), "mini": (44.0, 63.0)}
-TOP_KEYS = ("extends", "card", "fonts", "min_font_size", "text", "colours", "styles", "types", "back",
-            "print")  # print: read by check/prepress.py
-TEXT_KEYS = ("same_size", "hyphenate")
-SAME_SIZE = ("type", "card")
-CARD_KEYS = ("size", "bleed", "safe", "corner_radius")
-STYLE_KEYS = ("size", "min_size", "bold", "italic", "colour", "leading", "align", "label_colour")
-FRAME_KEYS = ("kind", "at", "field", "fields", "style", "fill", "checks", "file")
-FRAME_KINDS = ("band", "text", "stack", "form", "image")
-TYPE_LAYOUT_KEYS = ("colour", "accent", "frames", "back_frames", "size", "shape")
-SHAPES = ("rect", "round")
-BACK_KEYS = ("fill", "frame_inset", "show_title", "logo")
-FONT_FACES = ("regular", "bold", "italic", "bold_italic")
-ALIGNS = ("left", "center", "right", "justify")
 HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
@@ -262,7 +252,10 @@ def read_layout(root: Path, name: str, out: Collector) -> _Located | None:
     return located
 
 
-def _number(out: Collector, loc: _Located, key: tuple, default: float, low: float, high: float, unit="mm") -> float:
+def _number(out: Collector, loc: _Located, key: tuple, default: float) -> float:
+    """The number at ``key``, in the range and unit its declaration gives (:data:`~kaartenoptafel.schema.layout.LAYOUT`)."""
+    declared = node_at(LAYOUT, key)
+    low, high, unit = declared.minimum, declared.maximum, declared.unit
     node = loc.data
     for k in key:
         if not isinstance(node, dict) or k not in node:
@@ -277,12 +270,19 @@ def _number(out: Collector, loc: _Located, key: tuple, default: float, low: floa
     return float(node)
 
 
-def _mapping(out: Collector, loc: _Located, key: str, what: str) -> dict:
+def _size_range(key: tuple) -> tuple[float, float]:
+    """The lowest and highest width or height a size's declaration allows for [width, height]."""
+    pair = next(option for option in node_at(LAYOUT, key).options if isinstance(option, ListOf))
+    return pair.item.minimum, pair.item.maximum
+
+
+def _mapping(out: Collector, loc: _Located, key: str, what: str | None = None) -> dict:
     """``data[key]`` when it is a mapping (or absent: {}); anything else is reported and ignored."""
     value = loc.data.get(key)
     if value is None:
         return {}
     if not isinstance(value, dict):
+        what = what or ", ".join(node_at(LAYOUT, (key,)).names)  # such as 'size, bleed, safe, corner_radius'
         out.error(loc.pos(key), f"'{key}' must be a mapping ({what}), not {describe(value)}")
         return {}
     return value
@@ -306,9 +306,9 @@ def load_layout(root: Path, name: str = "default.yaml") -> tuple[LayoutSpec | No
     if loc is None:
         return None, out.diagnostics
     data = loc.data
-    check_keys(out, data, TOP_KEYS, lambda k: loc.key_pos(k), "the layout")
-    card = _mapping(out, loc, "card", "size, bleed, safe, corner_radius")
-    check_keys(out, card, CARD_KEYS, lambda k: loc.key_pos("card", k), "card")
+    unknown_keys(out, LAYOUT, data, lambda k: loc.key_pos(k))
+    card = _mapping(out, loc, "card")
+    unknown_keys(out, node_at(LAYOUT, ("card",)), card, lambda k: loc.key_pos("card", k))
     size = card.get("size", "poker")
     width, height = 63.0, 88.0
     if isinstance(size, str):
@@ -319,17 +319,18 @@ def load_layout(root: Path, name: str = "default.yaml") -> tuple[LayoutSpec | No
     elif isinstance(size, list) and len(size) == 2 and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in size):
         width, height = float(size[0]), float(size[1])
         for value, what in ((width, "width"), (height, "height")):
-            if not 20 <= value <= 300:
-                out.error(loc.pos("card", "size"), f"card {what} {value} mm is not a card size; expected 20 to 300 mm")
+            low, high = _size_range(("card", "size"))
+            if not low <= value <= high:
+                out.error(loc.pos("card", "size"), f"card {what} {value} mm is not a card size; expected {low} to {high} mm")
                 width, height = 63.0, 88.0
     else:
         out.error(loc.pos("card", "size"), "card size must be a name (poker, a7, tarot, square) or [width, height] in mm")
-    bleed = _number(out, loc, ("card", "bleed"), 3.0, 0, 10)
-    safe = _number(out, loc, ("card", "safe"), 4.0, 0, 30)
+    bleed = _number(out, loc, ("card", "bleed"), 3.0)
+    safe = _number(out, loc, ("card", "safe"), 4.0)
     if safe * 2 >= min(width, height) - 10:
         out.error(loc.pos("card", "safe"), f"safe margin {safe} mm leaves no room on a {width:g} x {height:g} mm card")
-    radius = _number(out, loc, ("card", "corner_radius"), 3.0, 0, 20)
-    min_font = _number(out, loc, ("min_font_size",), 8.0, 5, 40, unit="pt")
+    radius = _number(out, loc, ("card", "corner_radius"), 3.0)
+    min_font = _number(out, loc, ("min_font_size",), 8.0)
 
     colours: dict[str, Colour] = {}
     tables: dict[str, dict[str, Colour]] = {}
@@ -357,9 +358,9 @@ def load_layout(root: Path, name: str = "default.yaml") -> tuple[LayoutSpec | No
         if not isinstance(raw, dict):
             out.error(loc.pos("styles", sname), f"style '{sname}' must be a mapping such as {{size: 10}}")
             continue
-        check_keys(out, raw, STYLE_KEYS, lambda k, s=sname: loc.key_pos("styles", s, k), f"style '{sname}'")
-        size = _number(out, loc, ("styles", sname, "size"), 10, 4, 200, unit="pt")
-        min_size = _number(out, loc, ("styles", sname, "min_size"), min(size, min_font), 4, 200, unit="pt")
+        unknown_keys(out, STYLE, raw, lambda k, s=sname: loc.key_pos("styles", s, k), name=sname)
+        size = _number(out, loc, ("styles", sname, "size"), 10)
+        min_size = _number(out, loc, ("styles", sname, "min_size"), min(size, min_font))
         align = raw.get("align", "left")
         if align not in ALIGNS:
             out.error(loc.pos("styles", sname, "align"), f"align '{align}' is not one of {one_of(ALIGNS)}")
@@ -374,7 +375,7 @@ def load_layout(root: Path, name: str = "default.yaml") -> tuple[LayoutSpec | No
             bold=bool(raw.get("bold", False)),
             italic=bool(raw.get("italic", False)),
             colour=str(raw.get("colour", "ink")),
-            leading=_number(out, loc, ("styles", sname, "leading"), 1.2, 0.8, 3, unit="x"),
+            leading=_number(out, loc, ("styles", sname, "leading"), 1.2),
             align=align,
             label_colour=str(raw.get("label_colour", "accent")),
         )
@@ -386,7 +387,7 @@ def load_layout(root: Path, name: str = "default.yaml") -> tuple[LayoutSpec | No
         if not isinstance(raw, dict):
             out.error(loc.pos("types", tid), f"the layout of type '{tid}' must be a mapping (colour, frames)")
             continue
-        check_keys(out, raw, TYPE_LAYOUT_KEYS, lambda k, t=tid: loc.key_pos("types", t, k), f"the layout of '{tid}'")
+        unknown_keys(out, TYPE_LAYOUT, raw, lambda k, t=tid: loc.key_pos("types", t, k), tid=tid)
         colour = parse_colour(raw.get("colour", "#4d4d4d"))
         if colour is None:
             out.error(loc.pos("types", tid, "colour"), f"colour {raw.get('colour')!r} is not '#rrggbb' or [c, m, y, k]")
@@ -403,7 +404,8 @@ def load_layout(root: Path, name: str = "default.yaml") -> tuple[LayoutSpec | No
                 accent_by = accent_from = None
         elif accent is not None:
             out.error(loc.pos("types", tid, "accent"), "accent must be {by: <field>, from: <colour table>}")
-        own = _size(out, loc.pos("types", tid, "size"), raw["size"], None) if "size" in raw else None
+        own = _size(out, loc.pos("types", tid, "size"), raw["size"], None, _size_range(("types", tid, "size"))) \
+            if "size" in raw else None
         shape = raw.get("shape", "round" if raw.get("size") == "token" else "rect")
         if shape not in SHAPES:
             out.error(loc.pos("types", tid, "shape"), f"shape {shape!r} is not one of {one_of(SHAPES)}")
@@ -415,8 +417,8 @@ def load_layout(root: Path, name: str = "default.yaml") -> tuple[LayoutSpec | No
                                      back_frames=back_frames, size=own, shape=shape,
                                      size_pos=loc.pos("types", tid, "size") if "size" in raw else None)
 
-    back_raw = _mapping(out, loc, "back", "fill, frame_inset, show_title, logo")
-    check_keys(out, back_raw, BACK_KEYS, lambda k: loc.key_pos("back", k), "back")
+    back_raw = _mapping(out, loc, "back")
+    unknown_keys(out, node_at(LAYOUT, ("back",)), back_raw, lambda k: loc.key_pos("back", k))
     logo = back_raw.get("logo")
     if logo is not None:
         logo = _image(out, root, logo, loc.pos("back", "logo"))
@@ -433,8 +435,8 @@ def load_layout(root: Path, name: str = "default.yaml") -> tuple[LayoutSpec | No
         show_title=show_title,
         logo=logo or None,
     )
-    text_raw = _mapping(out, loc, "text", "same_size, hyphenate")
-    check_keys(out, text_raw, TEXT_KEYS, lambda k: loc.key_pos("text", k), "text")
+    text_raw = _mapping(out, loc, "text")
+    unknown_keys(out, node_at(LAYOUT, ("text",)), text_raw, lambda k: loc.key_pos("text", k))
     same_size = text_raw.get("same_size", "type")
     if same_size not in SAME_SIZE:
         out.error(loc.pos("text", "same_size"), f"same_size must be 'type' (one text size per style for all cards "
@@ -448,7 +450,7 @@ def load_layout(root: Path, name: str = "default.yaml") -> tuple[LayoutSpec | No
     if not isinstance(fonts, dict) or not fonts:
         out.error(loc.pos("fonts"), "'fonts' must be a mapping: {family: NAME} or {regular: file.ttf, bold: ...}")
         fonts = {"family": "AtkinsonHyperlegibleNext"}
-    check_keys(out, fonts, ("family",) + FONT_FACES, lambda k: loc.key_pos("fonts", k), "fonts")
+    unknown_keys(out, node_at(LAYOUT, ("fonts",)), fonts, lambda k: loc.key_pos("fonts", k))
     for key, value in fonts.items():
         if not isinstance(value, str) or not value.strip():
             out.error(loc.pos("fonts", key), f"fonts '{key}' must be a font family name or a .ttf file, not {describe(value)}")
@@ -463,8 +465,8 @@ def load_layout(root: Path, name: str = "default.yaml") -> tuple[LayoutSpec | No
     return (None if out else spec), out.diagnostics
 
 
-def _size(out: Collector, pos: Pos, size: Any, default):
-    """A size as written: a preset name or [width, height] in mm (10 to 300 each)."""
+def _size(out: Collector, pos: Pos, size: Any, default, limits: tuple[float, float]):
+    """A size as written: a preset name or [width, height] in mm (each from ``limits``: 10 to 300)."""
     if isinstance(size, str):
         if size.lower() in CARD_SIZES:
             return CARD_SIZES[size.lower()]
@@ -473,9 +475,10 @@ def _size(out: Collector, pos: Pos, size: Any, default):
         return default
     if isinstance(size, list) and len(size) == 2 and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in size):
         w, h = float(size[0]), float(size[1])
-        if all(10 <= v <= 300 for v in (w, h)):
+        low, high = limits
+        if all(low <= v <= high for v in (w, h)):
             return (w, h)
-        out.error(pos, f"size {w:g} x {h:g} mm is not a component size; expected 10 to 300 mm each")
+        out.error(pos, f"size {w:g} x {h:g} mm is not a component size; expected {low} to {high} mm each")
         return default
     out.error(pos, f"size must be a name ({one_of(CARD_SIZES)}) or [width, height] in mm, not {describe(size)}")
     return default
@@ -499,7 +502,7 @@ def _frames(out, loc, tid, key: str, raw: dict, styles, width, height, root, col
 def _frame_inset(out: Collector, loc, safe: float) -> float:
     """The back's thin frame: not drawn (0), or at least the safe margin inside the cut, so an off cut does not
     show it running crooked along the edge."""
-    inset = _number(out, loc, ("back", "frame_inset"), 0, 0, 30)
+    inset = _number(out, loc, ("back", "frame_inset"), 0)
     if 0 < inset < safe:
         out.error(loc.pos("back", "frame_inset"), f"frame_inset {inset:g} mm is closer to the cut than the safe "
                                                   f"margin ({safe:g} mm): a cut that is slightly off would show it "
@@ -525,7 +528,7 @@ def _parse_frame(out, loc, key, raw, styles, width, height, root=None, colours=N
     if not isinstance(raw, dict):
         out.error(loc.pos(*key), "a frame must be a mapping such as {kind: text, field: titel, at: [4, 4, fill, 9]}")
         return None
-    check_keys(out, raw, FRAME_KEYS, lambda k: loc.key_pos(*key, k), "a frame")
+    unknown_keys(out, FRAME, raw, lambda k: loc.key_pos(*key, k))
     kind = raw.get("kind")
     if kind not in FRAME_KINDS:
         out.error(loc.pos(*key, "kind") if "kind" in raw else loc.pos(*key), f"frame kind {kind!r} is not one of {one_of(FRAME_KINDS)}")

@@ -2,8 +2,8 @@
 
 Each kind is a :class:`~kaartenoptafel.schema.nodes.Node` tree (types, ranges, choices, required keys,
 descriptions, examples). It gives ``kot schema --kind K`` its JSON Schema, and the loaders of the kinds converted
-so far (game.yaml, types.yaml, the guide, the table card, the board's texts and layouts/board.yaml, and the
-top-level and ``game:`` keys of region overlays) take their key, type and lowest-number (or range) checks from it (:mod:`kaartenoptafel.schema.check`), with the same located messages as
+so far (game.yaml, types.yaml, the guide, the table card, the board's texts, layouts/board.yaml and the card
+layouts, and the top-level and ``game:`` keys of region overlays) take their key, type and lowest-number (or range) checks from it (:mod:`kaartenoptafel.schema.check`), with the same located messages as
 before. The other kinds are declared for the schema and the tests; their loaders still spell out their checks.
 """
 

@@ -24,10 +24,13 @@ def unknown_keys(out: Collector, node: Mapping, data: dict, key_pos: Callable[[A
 
 
 def node_at(node: Node, key: tuple) -> Node:
-    """The declaration of the value at a path of mapping keys and list indexes under ``node``."""
+    """The declaration of the value at a path of mapping keys and list indexes under ``node``; a key a mapping does
+    not declare takes the node of its free names (``extra``)."""
     for k in key:
         if isinstance(node, Mapping) and k in node.fields:
             node = node.fields[k].node
+        elif isinstance(node, Mapping) and isinstance(node.extra, (Node, Field)):  # a free name (a style's)
+            node = node.extra.node if isinstance(node.extra, Field) else node.extra
         elif isinstance(node, ListOf) and isinstance(k, int):
             node = node.item
         else:

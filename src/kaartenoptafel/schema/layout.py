@@ -19,6 +19,11 @@ def _name(description: str, examples: tuple = ()) -> Text:
     return Text(description, examples, numbers=False)
 
 
+def _optional_name(description: str, examples: tuple = ()) -> AnyOf:
+    """A name, or nothing (``key:`` with no value), which the loader reads as not set."""
+    return AnyOf(description, examples, options=(Text(numbers=False), Null()))
+
+
 FRAME = Mapping(
     "a frame on the card: where (at) and what (kind, field, style)",
     ({"kind": "text", "field": "titel", "style": "title", "at": [4, 4, "fill", 9]},), what="a frame",
@@ -29,12 +34,13 @@ FRAME = Mapping(
                            "'fill'", ([4, 4, "fill", 9],),
                            item=AnyOf(options=(Number(minimum=0), Choice(choices=("fill",)))),
                            min_items=4, max_items=4), required=True),
-        "field": Field(_name("the field it shows", ("titel",))),
+        "field": Field(_optional_name("the field it shows", ("titel",))),
         "fields": Field(ListOf("the fields a stack shows, in order", item=Text(numbers=False))),
         "style": Field(_name("the text style (under styles:)", ("body",))),
-        "fill": Field(_name("the band's colour: '#rrggbb', a colour name or accent/colour/on_accent/on_colour")),
-        "checks": Field(_name("a choice field whose value ticks a box")),
-        "file": Field(_name("an image file in the project (kind: image)", ("images/logo.png",))),
+        "fill": Field(_optional_name("the band's colour: '#rrggbb', a colour name or accent/colour/on_accent/"
+                                     "on_colour")),
+        "checks": Field(_optional_name("a choice field whose value ticks a box")),
+        "file": Field(_optional_name("an image file in the project (kind: image)", ("images/logo.png",))),
     },
 )
 
@@ -59,7 +65,7 @@ TYPE_LAYOUT = Mapping(
     fields={
         "colour": Field(colour("the type's colour")),
         "accent": Field(Mapping("an accent colour per card from a field's value: {by: field, from: colour table}",
-                                ({"by": "groep", "from": "groups"},),
+                                ({"by": "groep", "from": "groups"},), nullable=True,
                                 fields={"by": Field(_name("the field"), required=True),
                                         "from": Field(_name("the colour table under colours:"), required=True)},
                                 extra=True)),
@@ -73,7 +79,8 @@ TYPE_LAYOUT = Mapping(
 LAYOUT = Mapping(
     "a card layout: card size, fonts, colours, text styles and the frames of each card type", what="the layout",
     fields={
-        "extends": Field(_name("the layout this one changes (region layouts: default.yaml)", ("default.yaml",))),
+        "extends": Field(_optional_name("the layout this one changes (region layouts: default.yaml)",
+                                        ("default.yaml",))),
         "card": Field(Mapping("the card", what="card", nullable=True, fields={
             "size": Field(size("poker, a7, tarot, square, token, bridge, mini or [width, height] in mm", 20, 300)),
             "bleed": Field(Number("the print runs this far past the cut", minimum=0, maximum=10, unit="mm")),
@@ -83,7 +90,7 @@ LAYOUT = Mapping(
         "fonts": Field(Mapping("a font family name, or a .ttf file per face", ({"family": "AtkinsonHyperlegibleNext"},),
                                what="fonts", min_properties=1,
                                fields={face: Field(Text(f"the {face.replace('_', ' ')} face", min_length=1,
-                                                        numbers=False))
+                                                        pattern=r"\S", numbers=False))
                                        for face in ("family", "regular", "bold", "italic", "bold_italic")})),
         "min_font_size": Field(Number("no card text is smaller", minimum=5, maximum=40, unit="pt")),
         "text": Field(Mapping("text fitting", what="text", nullable=True, fields={
