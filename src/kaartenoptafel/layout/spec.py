@@ -365,6 +365,10 @@ def load_layout(root: Path, name: str = "default.yaml") -> tuple[LayoutSpec | No
         if align not in ALIGNS:
             out.error(loc.pos("styles", sname, "align"), f"align '{align}' is not one of {one_of(ALIGNS)}")
             align = "left"
+        for flag in ("bold", "italic"):  # bool("false") is True: a quoted 'false' printed bold
+            if flag in raw and not isinstance(raw[flag], bool):
+                out.error(loc.pos("styles", sname, flag), f"'{flag}' of style '{sname}' must be true or false, not "
+                                                          f"{describe(raw[flag])}")
         for token_key in ("colour", "label_colour"):
             token = raw.get(token_key)
             if token is not None:
@@ -372,8 +376,8 @@ def load_layout(root: Path, name: str = "default.yaml") -> tuple[LayoutSpec | No
         styles[sname] = Style(
             size=size,
             min_size=min(min_size, size),
-            bold=bool(raw.get("bold", False)),
-            italic=bool(raw.get("italic", False)),
+            bold=raw.get("bold") is True,
+            italic=raw.get("italic") is True,
             colour=str(raw.get("colour", "ink")),
             leading=_number(out, loc, ("styles", sname, "leading"), 1.2),
             align=align,
