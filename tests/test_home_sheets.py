@@ -215,3 +215,12 @@ def test_each_kind_of_token_has_its_own_colour(repo, a4):
     for i, a in enumerate(names):
         for b in names[i + 1:]:
             assert not _near(colour[a], colour[b], 40), (a, b, colour)
+    # the backs page (mirrored for the flip): as many tokens of each kind's colour, so one lying face down shows it
+    backs = render(pdf, 2 * (first - 1) + 1, 100)
+    found = {kind: 0 for kind in colour}
+    for i in range(grid.per_sheet):
+        x, y = (v / 72 * 25.4 for v in grid.origin(*grid.cell(i)))
+        px = backs.getpixel((round((x + 12.5) / 25.4 * 100), round((297 - (y + 22.5)) / 25.4 * 100)))
+        for kind, c in colour.items():
+            found[kind] += _near(px, c, 12)
+    assert found == {kind: len(pixels) for kind, pixels in seen.items()}, found
