@@ -27,22 +27,6 @@ def _plain(text: str) -> str:
     return re.sub(r"\*+", "", text).strip()
 
 
-class CheckBox(Flowable):
-    """An empty square to tick."""
-
-    def __init__(self, size: float, colour: str):
-        super().__init__()
-        self.size, self.colour = size, colour
-
-    def wrap(self, aw, ah):
-        return self.size, self.size
-
-    def draw(self):
-        self.canv.setStrokeColor(HexColor(self.colour))
-        self.canv.setLineWidth(0.8)
-        self.canv.rect(0, 0, self.size, self.size, stroke=1, fill=0)
-
-
 class CardRow(Flowable):
     """A row of card fronts, drawn small by the card renderer itself, each with its id below."""
 

@@ -12,7 +12,8 @@ from kaartenoptafel.layout.text import to_markup
 from kaartenoptafel.load.checks import fill, variables_in
 from kaartenoptafel.load.guide import Guide
 from kaartenoptafel.products import guide_rules
-from kaartenoptafel.products.guide_flowables import CardRow, CheckBox, Heading, Lines
+from kaartenoptafel.products.guide_flowables import CardRow, Heading, Lines
+from kaartenoptafel.render.checkbox import CheckBox
 from kaartenoptafel.products.guide_pages import BOOKLET_FILE, Geometry, guide_file, guide_paper
 from kaartenoptafel.products.guide_style import ACCENT, RULE, TINT, Styles, card_scale
 from kaartenoptafel.products.labels import label

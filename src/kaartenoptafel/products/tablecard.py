@@ -14,7 +14,7 @@ import io
 from reportlab.lib.colors import HexColor
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import (BaseDocTemplate, LayoutError, CondPageBreak, Flowable, Frame, KeepTogether, PageBreak,
+from reportlab.platypus import (BaseDocTemplate, LayoutError, CondPageBreak, Frame, KeepTogether, PageBreak,
                                 PageTemplate, Paragraph, Spacer, Table, TableStyle)
 
 from kaartenoptafel import __version__
@@ -25,6 +25,7 @@ from kaartenoptafel.layout.text import to_markup
 from kaartenoptafel.load.checks import fill
 from kaartenoptafel.load.tablecard import TableCard, parse_table_card
 from kaartenoptafel.products.labels import label
+from kaartenoptafel.render.checkbox import CheckBox
 from kaartenoptafel.render.pdf import new_canvas
 from kaartenoptafel.write.atomic import write_bytes_atomic
 
@@ -41,22 +42,6 @@ BOX_MM = 5.0  # tick boxes of the success checklist: at least 4 mm to tick with 
 
 def file_name(paper: str) -> str:
     return f"{KIND}-{paper}.pdf"
-
-
-class _Box(Flowable):
-    """An empty square to tick, ``side`` points wide."""
-
-    def __init__(self, side: float, colour: str):
-        super().__init__()
-        self.side, self.colour = side, colour
-
-    def wrap(self, aw, ah):
-        return self.side, self.side
-
-    def draw(self):
-        self.canv.setStrokeColor(HexColor(self.colour))
-        self.canv.setLineWidth(1.0)
-        self.canv.rect(0, 0, self.side, self.side, stroke=1, fill=0)
 
 
 class _Doc(BaseDocTemplate):
@@ -167,7 +152,7 @@ class _Story:
         flow.append(Paragraph(self.text(self.L("table_card_rules")), self.h2))
         flow += [Paragraph(self.text(rule), self.bullet, bulletText="•") for rule in self.card.rules]
         box = BOX_MM * mm
-        rows = [[_Box(box, self.accent), Paragraph(self.text(item), self.cell)] for item in self.card.success]
+        rows = [[CheckBox(box, self.accent, line=1.0), Paragraph(self.text(item), self.cell)] for item in self.card.success]
         if rows:
             head = Paragraph(self.text(self.L("table_card_success")), self.h2)
             flow.append(KeepTogether([head, self.table(rows, [box + s * 1.4, self.width - box - s * 1.4],

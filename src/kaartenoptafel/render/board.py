@@ -161,13 +161,18 @@ class BoardPainter:
     def _draw_fitted(self, c: Canvas, fitted: Fitted, x: float, top: float) -> float:
         return draw_fitted(c, fitted, x, top, self.words)
 
-    def _draw_slot(self, c: Canvas, slot: Slot) -> None:
+    def _dashed_box(self, c: Canvas, x: float, y: float, w: float, h: float, stroke: str, width: float,
+                    dash: float) -> None:
+        """A rounded box on the persona colour with a dashed outline: a card's place, or the stall's."""
         set_fill(c, self.board.look.colours["persona"])
-        set_stroke(c, self.board.look.colours["outline"])
-        c.setLineWidth(max(0.8, self.board.pt(1.0)))
-        c.setDash(self.board.pt(4), self.board.pt(3))
-        c.roundRect(slot.x, slot.y, slot.w, slot.h, self.board.look.corner * mm, stroke=1, fill=1)
+        set_stroke(c, self.board.look.colours[stroke])
+        c.setLineWidth(width)
+        c.setDash(self.board.pt(dash), self.board.pt(3))
+        c.roundRect(x, y, w, h, self.board.look.corner * mm, stroke=1, fill=1)
         c.setDash()
+
+    def _draw_slot(self, c: Canvas, slot: Slot) -> None:
+        self._dashed_box(c, slot.x, slot.y, slot.w, slot.h, "outline", max(0.8, self.board.pt(1.0)), 4)
         if slot.fitted is not None:
             pad = self.board.look.padding * mm
             self._draw_fitted(c, slot.fitted, slot.x + pad, slot.y + slot.h / 2 + slot.fitted.height / 2)
@@ -279,12 +284,7 @@ class BoardPainter:
         if stall is None:
             return
         r = stall.rect
-        set_fill(c, self.board.look.colours["persona"])
-        set_stroke(c, self.board.look.colours["route"])
-        c.setLineWidth(max(1.0, self.board.pt(1.4)))
-        c.setDash(self.board.pt(5), self.board.pt(3))
-        c.roundRect(r.x0, r.y0, r.w, r.h, self.board.look.corner * mm, stroke=1, fill=1)
-        c.setDash()
+        self._dashed_box(c, r.x0, r.y0, r.w, r.h, "route", max(1.0, self.board.pt(1.4)), 5)
         pad = self.board.L(self.board.look.padding)
         y = r.y1 - pad
         if stall.heading is not None:
