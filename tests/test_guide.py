@@ -517,3 +517,26 @@ def test_tables_option_counts_the_checklist_for_that_many_tables(repo, out, tmp_
     assert per == per4 > 0 and total3 == total4 - per
     result = kot("build", "--project", str(repo), "--tables", "0", "--out", str(tmp_path / "x"), "-q")
     assert result.returncode == 2 and "--tables" in result.stderr
+
+
+def test_region_page_lists_each_partner_once_in_paragraphs_of_bounded_length(project: Path):
+    """A group of 30 role cards (two sharing a name) is listed on the region page with every name once, and in
+    pieces of at most 12 names, so no paragraph grows with the kit (issue 16); the pieces read as one list."""
+    base = (project / "cards" / "rollen.yaml").read_text("utf-8")
+    first = base.index("  - id: sociaal-wijkteam")
+    card = base[first:base.index("\n\n", first)]
+    extra = ["cards:"]
+    names = [f"Buurtpartner {n:02d}" for n in range(1, 30)] + ["Buurtpartner 07"]
+    for n, name in enumerate(names):
+        extra.append(card.replace("id: sociaal-wijkteam", f"id: buurt-{n}").replace("titel: Sociaal wijkteam",
+                                                                                   f"titel: {name}"))
+    (project / "cards" / "buurt.yaml").write_text("\n".join(extra) + "\n", encoding="utf-8")
+    result = kot("build", "--only", "guide", "--out", str(project / "out"), "-q", cwd=project)
+    assert result.returncode == 0, result.stderr
+    words = " ".join(" ".join(page_texts(project / "out" / "default" / "guide-a4.pdf")).split())
+    start = words.index("Vindplaats & doorverwijzer: Buurtpartner 01")
+    listed = words[start:words.index("Bijlage: alle kaarten", start)]  # the region list, up to the catalogue
+    for name in names:
+        assert listed.count(name) == 1, name
+    assert "Buurtpartner 12, Buurtpartner 13" in listed  # a piece ends in a comma, the next goes on
+    assert listed.index("Buurtpartner 29") < listed.index("Trainer & cursusaanbieder:")

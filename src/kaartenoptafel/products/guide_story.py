@@ -286,16 +286,14 @@ class Story:
         if not partners:
             return
         self.section(self.L("guide_region_partners"))
-        groups: dict[str, list[str]] = {}
+        groups: dict[str, dict[str, None]] = {}  # each name once, in card order
         for card in partners:
             group = str(card.raw.get(p["group"], ""))
-            groups.setdefault(group, []).append(str(card.values.get(p["name"], card.title)))
+            groups.setdefault(group, {})[str(card.values.get(p["name"], card.title))] = None
         order = list(self.kit.game.groups) + [g for g in groups if g not in self.kit.game.groups]
         for gid in order:
             if gid in groups:
-                name = self.kit.game.groups.get(gid, gid)
-                self.flow.append(Paragraph(f"<b>{to_markup(name)}</b>: {to_markup(', '.join(groups[gid]))}",
-                                           self.st.bullet, bulletText="•"))
+                self.flow += partner_list(self.kit.game.groups.get(gid, gid), list(groups[gid]), self.st.bullet)
 
     def catalogue(self) -> None:
         st, geo = self.st, self.geo
@@ -331,3 +329,26 @@ class Story:
 
 def _clock(minutes: int) -> str:
     return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+NAMES_PER_PARAGRAPH = 12
+
+
+def partner_list(group: str, names: list[str], style) -> list[Paragraph]:
+    """One group's partners as "<b>group</b>: a, b, c": a bullet paragraph of at most 12 names, then as many
+    paragraphs as needed of at most 12 more, indented under the first, each but the last ending in a comma.
+
+    A paragraph that runs over a page is wrapped again on every page it reaches, so one paragraph for a group
+    of a 10,000-card kit cost time quadratic in its length; in pieces of bounded length the page stays linear,
+    and a group of up to 12 partners (every group of the default kit and its regions) prints as one paragraph."""
+    pieces = [names[i:i + NAMES_PER_PARAGRAPH] for i in range(0, len(names), NAMES_PER_PARAGRAPH)]
+    within = style.clone(f"{style.name}-within", spaceAfter=0)  # no gap between the pieces of one group
+    flow = []
+    for n, piece in enumerate(pieces):
+        last = n == len(pieces) - 1
+        text = to_markup(", ".join(piece) + ("" if last else ","))
+        if n == 0:
+            flow.append(Paragraph(f"<b>{to_markup(group)}</b>: {text}", style if last else within, bulletText="•"))
+        else:
+            flow.append(Paragraph(text, style if last else within))
+    return flow
