@@ -117,3 +117,57 @@ def test_one_size_per_type_is_the_smallest_of_every_cards_fit(repo, tmp_path, mo
     assert searched <= 1.25 * stacks + 40, (searched, stacks, plain_wraps)
     print(kit, stacks, searched, plain_wraps)
     assert plain_wraps > 1.4 * searched
+
+
+# -- the per-type sizes remembered on disk by `kot preview` --------------------------------------------------------
+
+LONGER = """\
+  - id: lang
+    type: rol
+    titel: Buurtteam
+    groep: werk
+    missie: We helpen bewoners met geldzaken, met lastige brieven en met de weg in de buurt.
+    brengt: [Bewoners met vragen over geld en schulden, Kennis van alle regelingen in de gemeente, Vrijwilligers]
+    haalt: [Hulp bij lastige brieven van instanties, Tijd en aandacht van professionals in wijk]
+    beperking: We zijn maar twee dagen per week open.
+    belang: Minder schulden en minder stress in de wijk.
+"""
+
+
+def _preview(monkeypatch, capsys, cwd, project, png) -> bytes:
+    from test_editing import kot
+
+    monkeypatch.chdir(cwd)
+    code, _, err = kot(monkeypatch, capsys, "preview", "uwv", "-p", project, "--dpi", 60, "-o", png)
+    assert code == 0, err
+    return png.read_bytes()
+
+
+def test_preview_remembers_its_types_size_and_a_changed_type_misses(repo, tmp_path, monkeypatch, capsys):
+    from test_editing import SAMPLE, make_project
+
+    project = make_project(tmp_path / "proj", repo)
+    work = tmp_path / "work"
+    work.mkdir()
+    cold = _preview(monkeypatch, capsys, work, project, tmp_path / "cold.png")
+    remembered = sorted((work / "output" / ".cache" / "sizes").glob("*.json"))
+    assert remembered  # the sizes of the card's type, front and back
+
+    worked_out = []
+    real = text.common_size
+    monkeypatch.setattr(text, "common_size", lambda *a: worked_out.append(a) or real(*a))
+    warm = _preview(monkeypatch, capsys, work, project, tmp_path / "warm.png")
+    assert warm == cold and worked_out == []  # read, not worked out again
+
+    # another card of the type makes its text smaller: the remembered size no longer applies
+    (project / "cards" / "sample.yaml").write_text(SAMPLE + LONGER, "utf-8")
+    changed = _preview(monkeypatch, capsys, work, project, tmp_path / "changed.png")
+    assert worked_out  # a miss: the size was worked out again
+    fresh_dir = tmp_path / "fresh"
+    fresh_dir.mkdir()
+    fresh = _preview(monkeypatch, capsys, fresh_dir, project, tmp_path / "fresh.png")  # no cache at all
+    assert changed == fresh
+    assert changed != cold  # the type's text did shrink, so a stale size would have shown
+    ctx = prepare(project)
+    assert len(sorted((work / "output" / ".cache" / "sizes").glob("*.json"))) > len(remembered)
+    assert ctx  # the changed project is valid

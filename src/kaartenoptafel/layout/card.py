@@ -85,6 +85,7 @@ class Context:
         self._text_styles: dict = {}
         self.backs: dict = {}  # type id -> its back design, laid out once (see layout.back.type_back)
         self._type_sizes: dict = {}
+        self.size_cache = None  # a folder: remember the per-type sizes on disk (see layout.sizecache); `kot preview`
 
     def type_sizes(self, type_id: str, frames: tuple) -> dict[str, float]:
         """Per style, the one text size every card of this type prints ``frames`` at (``text: {same_size: type}``).
@@ -266,6 +267,11 @@ def _common_sizes(ctx: Context, cards: list[ResolvedCard], frames: tuple) -> dic
                 style = spec.styles[frame.style]
                 _, _, w, h = frame_rect(spec, frame)
                 jobs.setdefault(frame.style, []).append((items, _frame_style(ctx, frame, style, accent, tl.colour), w, h))
+    if ctx.size_cache is not None:
+        from kaartenoptafel.layout import sizecache
+
+        return {name: sizecache.common_size(ctx.size_cache, entries, spec.styles[name].size,
+                                            _min_size(spec, spec.styles[name])) for name, entries in jobs.items()}
     return {name: common_size(entries, spec.styles[name].size, _min_size(spec, spec.styles[name]))
             for name, entries in jobs.items()}
 
