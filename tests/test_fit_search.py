@@ -171,3 +171,38 @@ def test_preview_remembers_its_types_size_and_a_changed_type_misses(repo, tmp_pa
     ctx = prepare(project)
     assert len(sorted((work / "output" / ".cache" / "sizes").glob("*.json"))) > len(remembered)
     assert ctx  # the changed project is valid
+
+
+def _frag_fields(frags) -> list:
+    return [sorted((k, repr(v)) for k, v in vars(f).items()) for f in frags]
+
+
+def test_plain_texts_get_the_fragments_reportlabs_parser_makes(repo):
+    """Texts without tags or entities (and labels followed by such a text) skip reportlab's parser: their fragments
+    must be exactly the parser's, every attribute."""
+    from reportlab.platypus.paragraph import cleanBlockQuotedText
+    from reportlab.platypus.paraparser import ParaParser
+
+    ctx, texts = _kit_texts(repo)
+    texts += ["a  b\\n c", " lead", "trail ", "x", "Wat > dit & dat", "ｆｕｌｌ", "tab\\there", "één \u00a0 twee"]
+    base = TextStyle(ctx.family, "#1d1d1b", "#5b5b5b", strict_words=True)
+    fast = 0
+    for style in (base, replace(base, bold=True), replace(base, italic=True, align="justify")):
+        for size in (8.0, 10.5):
+            ps = text.paragraph_style(style, size)
+            for t in texts:
+                for label in (None, "Doel", "Wat & hoe"):
+                    for markup in [text.to_markup(t, False, "nl")] + (
+                            [f'<font color="{style.label_colour}"><b>{text.escape(label)}</b></font>: '
+                             f'{text.to_markup(t, False, "nl")}'] if label else []):
+                        cleaned = cleanBlockQuotedText(markup)
+                        got = text._plain_frags(cleaned, ps)
+                        if got is None:
+                            continue
+                        fast += 1
+                        parser = ParaParser()
+                        parser.caseSensitive = 1
+                        style_back, want, bullets = parser.parse(cleaned, ps)
+                        assert style_back is ps and not bullets
+                        assert _frag_fields(got) == _frag_fields(want), markup
+    assert fast > 1000

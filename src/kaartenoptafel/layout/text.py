@@ -9,6 +9,7 @@ Words are never split by default: for readers with low literacy a ragged edge re
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -255,9 +256,13 @@ def _parsed(markup: str, style: TextStyle, size: float, ps: ParagraphStyle):
     from reportlab.platypus.paraparser import ParaParser
 
     text = cleanBlockQuotedText(markup)
-    parser = ParaParser()
-    parser.caseSensitive = 1
-    got, frags, bullet_frags = parser.parse(text, ps)
+    frags = _plain_frags(text, ps)
+    if frags is not None:
+        got, bullet_frags = ps, None
+    else:
+        parser = ParaParser()
+        parser.caseSensitive = 1
+        got, frags, bullet_frags = parser.parse(text, ps)
     result = None
     if (got is ps and frags is not None and not bullet_frags and not getattr(ps, "textTransform", None)
             and all(getattr(frag, "fontSize", None) == size for frag in frags)):
@@ -266,6 +271,63 @@ def _parsed(markup: str, style: TextStyle, size: float, ps: ParagraphStyle):
         _PARSES.clear()
     _PARSES[key] = result
     return result
+
+
+_LABELLED = re.compile(r'(<font color="[^"<>&]*"><b>[^<>]*</b></font>)([^<>&]+)\Z')  # build_item's "label: text"
+_PLAIN_BASE: dict = {}
+_PLAIN_PREFIX: dict = {}
+
+
+def _plain_frags(text: str, ps: ParagraphStyle) -> list | None:
+    """The fragments reportlab's parser makes of ``text`` (cleaned markup), without running it, where that is sure:
+    a text with no tag and no entity, or a label (``<font color><b>...</b></font>``) followed by such a text. The
+    parser makes one fragment of such a text, a copy of the paragraph's own fragment holding the text; that
+    fragment is taken from parsing "x" once per paragraph style, the label's from parsing the label once. None
+    for anything else (then the parser runs)."""
+    if "<" not in text and "&" not in text:
+        prefix, rest = None, text
+    else:
+        match = _LABELLED.match(text)
+        if match is None:
+            return None
+        prefix, rest = match.groups()
+    if not rest.strip():
+        return None
+    base = _PLAIN_BASE.get(ps, False)
+    if base is False:
+        if len(_PLAIN_BASE) >= 4096:
+            _PLAIN_BASE.clear()
+        base = _PLAIN_BASE[ps] = _parse_alone("x", ps)
+    if base is None or len(base) != 1 or base[0].text != "x":
+        return None
+    frags = []
+    if prefix is not None:
+        key = (prefix, ps)
+        if key not in _PLAIN_PREFIX:
+            if len(_PLAIN_PREFIX) >= 4096:
+                _PLAIN_PREFIX.clear()
+            _PLAIN_PREFIX[key] = _parse_alone(prefix, ps)
+        label = _PLAIN_PREFIX[key]
+        if not label:
+            return None
+        frags.extend(copy.copy(frag) for frag in label)
+    frag = copy.copy(base[0])
+    frag.text = rest
+    frags.append(frag)
+    return frags
+
+
+def _parse_alone(text: str, ps: ParagraphStyle):
+    """The fragments reportlab's parser makes of ``text`` in ``ps``; None when it returns another style, bullet
+    fragments or none."""
+    from reportlab.platypus.paraparser import ParaParser
+
+    parser = ParaParser()
+    parser.caseSensitive = 1
+    got, frags, bullet_frags = parser.parse(text, ps)
+    if got is not ps or not frags or bullet_frags:
+        return None
+    return tuple(frags)
 
 
 def _overwide(flow) -> tuple[str, float] | None:
