@@ -5,9 +5,10 @@ A type prints each style at one size, the largest at which every card of the typ
 type. The answer is kept in ``output/.cache/sizes/``, one small file per question, named by a SHA-256 of exactly
 what decides it: every text of every card of the type in that style (with its label and field), the text style
 (fonts by their registered names, which name the font files' contents), the frame's width and height, the largest
-and smallest size, and the versions of kaartenoptafel, its fitting code, reportlab and pyphen. Any change gives
-another name, so a stale file is never read: it is a miss, and the size is worked out again. Files are written
-atomically (a temporary file renamed into place); a cache that cannot be read or written is simply not used.
+and smallest size, and the versions of kaartenoptafel, its fitting code (layout/text.py, layout/sizesearch.py),
+reportlab and pyphen. Any change gives another name, so a stale file is never read: it is a miss, and the size is
+worked out again. Files are written atomically (a temporary file renamed into place); a cache that cannot be read
+or written is simply not used.
 """
 
 from __future__ import annotations
@@ -27,9 +28,9 @@ def _code() -> str:
     import reportlab
 
     from kaartenoptafel import __version__
-    from kaartenoptafel.layout import text
+    from kaartenoptafel.layout import sizesearch, text
 
-    source = hashlib.sha256(Path(text.__file__).read_bytes()).hexdigest()
+    source = hashlib.sha256(b"".join(Path(m.__file__).read_bytes() for m in (text, sizesearch))).hexdigest()
     return f"{FORMAT}|{__version__}|{source}|{reportlab.Version}|{getattr(pyphen, '__version__', '?')}"
 
 
