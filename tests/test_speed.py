@@ -34,14 +34,16 @@ def _decks(root) -> tuple[bytes, bytes]:
 
 
 def _plain(monkeypatch) -> None:
-    """Every cache and replay off: fit, wrap and draw everything afresh."""
+    """Every cache and replay off: fit, wrap and draw everything afresh, each text by plain bisection from the top and
+    each type's size by fitting every card (not by the search that starts at an estimate)."""
     def draw_only(c, key, draw):
         draw()
 
     monkeypatch.setattr(card_render, "replay", draw_only)
     monkeypatch.setattr(deck, "replay", draw_only)
     monkeypatch.setattr(card_render, "draw_flowable", lambda c, flow, x, y: flow.drawOn(c, x, y))
-    monkeypatch.setattr(text, "_fit", text._fit.__wrapped__)
+    monkeypatch.setattr(text, "_fit", text._fit_bisect.__wrapped__)
+    monkeypatch.setattr(card_layout, "common_size", text._common_size_stepped)
     monkeypatch.setattr(text, "_wrapped", text._wrapped.__wrapped__)
     monkeypatch.setattr(card_layout, "_make_item", card_layout._make_item.__wrapped__)
     monkeypatch.setattr(card_layout, "_unhyphenated", card_layout._unhyphenated.__wrapped__)

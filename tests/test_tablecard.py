@@ -13,6 +13,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from types import SimpleNamespace
 
 import pikepdf
 import pytest
@@ -238,3 +239,32 @@ def test_every_region_table_card_fits_two_pages(region, paper, tmp_path):
     assert len(PdfReader(pdf).pages) <= 2
     body = [size for size, text in sizes(pdf) if "·" not in text]  # the footer (with ·) is the one small line
     assert body and min(body) >= 10 - 0.01, sorted(body)[:3]
+
+
+def test_validate_lays_the_table_card_out_once_at_its_smallest_size_when_it_fits(project: Path, monkeypatch):
+    """`kot validate` only needs to know that the table card fits at some size: it tries the smallest first (two
+    layout passes), not every size from the largest as the build does to pick the size it prints."""
+    from kaartenoptafel.build import check_all, prepare
+    from kaartenoptafel.products import tablecard
+
+    built = []
+    real = tablecard._Doc.build
+    monkeypatch.setattr(tablecard._Doc, "build", lambda doc, *a, **k: built.append(doc) or real(doc, *a, **k))
+    check_all(prepare(project))
+    assert 1 <= len(built) <= 2
+    del built[:]
+    made = tablecard.render_table_card(SimpleNamespace(ctx=prepare(project)), parse_table_card(
+        load_project(project).sections["table_card"], load_project(project).game, Collector()), "a4")
+    assert made is not None and made[2] > tablecard.SIZES[-1]  # the build prints it larger, after more passes
+    assert len(built) > 2
+
+
+def test_validate_reports_a_table_card_too_long_for_two_pages(project: Path):
+    steps = "".join(f"        - Dit is stap {i} van een heel lange ronde met veel te veel woorden erin.\n"
+                    for i in range(70))
+    write_card(project, "table_card:\n  title: Tafelkaart\n  roles: [{name: Gastheer, does: Leidt.}]\n"
+                        "  rules: [Tijd.]\n  success: [Gelukt.]\n  rounds:\n"
+                        "    - title: Alles\n      minutes: 75\n      do:\n" + steps)
+    result = kot("validate", "--project", str(project))
+    assert result.returncode == 1
+    assert "cards/tafel.yaml:2:3: error: the table card does not fit on 2 pages" in result.stderr

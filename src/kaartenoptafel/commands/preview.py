@@ -24,6 +24,8 @@ from kaartenoptafel.commands.cardimage import (
 from kaartenoptafel.commands.project import project_root
 from kaartenoptafel.options import output_file
 
+SIZE_CACHE = Path("output") / ".cache" / "sizes"  # beside output/preview/ (see layout.sizecache)
+
 project_option = click.option(
     "--project", "-p", metavar="DIR", default=None,
     help="Project folder with cards/ and layouts/ (default: the current folder, else the built-in kit).",
@@ -47,6 +49,7 @@ def preview(card_id, project, region, layout, output, back, dpi, bleed) -> None:
     from kaartenoptafel.build import prepare
 
     ctx = prepare(project_root(project), region, layout)
+    ctx.size_cache = SIZE_CACHE  # the one text size of the card's type, without wrapping every card of the type
     card = find_card(ctx.kit, card_id)
     image = card_image(ctx, card, back=back, dpi=dpi, bleed=bleed)
     target = (output_file(output, preview_path(Path("."), card.id, back, bleed).name) if output is not None

@@ -14,7 +14,7 @@ from reportlab.lib.units import mm
 from kaartenoptafel.errors import Collector, Pos
 from kaartenoptafel.layout.contrast import readable_on
 from kaartenoptafel.layout.spec import HEX, Colour, Frame, LayoutSpec, Style, TypeLayout
-from kaartenoptafel.layout.text import Fitted, Item, Overflow, TextStyle, fit, hyphenation_language
+from kaartenoptafel.layout.text import Fitted, Item, Overflow, TextStyle, common_size, fit, hyphenation_language
 from kaartenoptafel.load.model import CardType, Kit
 from kaartenoptafel.render.fonts import FontFamily
 from kaartenoptafel.resolve import ResolvedCard
@@ -85,6 +85,7 @@ class Context:
         self._text_styles: dict = {}
         self.backs: dict = {}  # type id -> its back design, laid out once (see layout.back.type_back)
         self._type_sizes: dict = {}
+        self.size_cache = None  # a folder: remember the per-type sizes on disk (see layout.sizecache); `kot preview`
 
     def type_sizes(self, type_id: str, frames: tuple) -> dict[str, float]:
         """Per style, the one text size every card of this type prints ``frames`` at (``text: {same_size: type}``).
@@ -266,27 +267,13 @@ def _common_sizes(ctx: Context, cards: list[ResolvedCard], frames: tuple) -> dic
                 style = spec.styles[frame.style]
                 _, _, w, h = frame_rect(spec, frame)
                 jobs.setdefault(frame.style, []).append((items, _frame_style(ctx, frame, style, accent, tl.colour), w, h))
-    sizes = {}
-    for name, entries in jobs.items():
-        style = spec.styles[name]
-        lowest = _min_size(spec, style)
-        size = style.size
-        fitting = []
-        for items, tstyle, w, h in entries:
-            try:
-                size = min(size, fit(items, tstyle, w, h, style.size, lowest).size)
-                fitting.append((items, tstyle, w, h))
-            except Overflow:
-                continue  # this card is reported when it is laid out
-        while size > lowest:  # text height is not strictly monotonic in size: check every card at the result
-            try:
-                for items, tstyle, w, h in fitting:
-                    fit(items, tstyle, w, h, size, size)
-                break
-            except Overflow:
-                size = max(lowest, round(size - 0.1, 2))
-        sizes[name] = size
-    return sizes
+    if ctx.size_cache is not None:
+        from kaartenoptafel.layout import sizecache
+
+        return {name: sizecache.common_size(ctx.size_cache, entries, spec.styles[name].size,
+                                            _min_size(spec, spec.styles[name])) for name, entries in jobs.items()}
+    return {name: common_size(entries, spec.styles[name].size, _min_size(spec, spec.styles[name]))
+            for name, entries in jobs.items()}
 
 
 def _item(ctype: CardType, card: ResolvedCard, name: str, labelled: bool) -> Item:

@@ -9,6 +9,7 @@ Words are never split by default: for readers with low literacy a ragged edge re
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -18,6 +19,7 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph
 
+from kaartenoptafel.layout.sizesearch import estimator, largest, search, trial_sizes
 from kaartenoptafel.render.fonts import FontFamily
 
 # Only long words are broken: a short word split over two lines is harder for a weak reader than a ragged edge.
@@ -255,9 +257,13 @@ def _parsed(markup: str, style: TextStyle, size: float, ps: ParagraphStyle):
     from reportlab.platypus.paraparser import ParaParser
 
     text = cleanBlockQuotedText(markup)
-    parser = ParaParser()
-    parser.caseSensitive = 1
-    got, frags, bullet_frags = parser.parse(text, ps)
+    frags = _plain_frags(text, ps)
+    if frags is not None:
+        got, bullet_frags = ps, None
+    else:
+        parser = ParaParser()
+        parser.caseSensitive = 1
+        got, frags, bullet_frags = parser.parse(text, ps)
     result = None
     if (got is ps and frags is not None and not bullet_frags and not getattr(ps, "textTransform", None)
             and all(getattr(frag, "fontSize", None) == size for frag in frags)):
@@ -266,6 +272,63 @@ def _parsed(markup: str, style: TextStyle, size: float, ps: ParagraphStyle):
         _PARSES.clear()
     _PARSES[key] = result
     return result
+
+
+_LABELLED = re.compile(r'(<font color="[^"<>&]*"><b>[^<>]*</b></font>)([^<>&]+)\Z')  # build_item's "label: text"
+_PLAIN_BASE: dict = {}
+_PLAIN_PREFIX: dict = {}
+
+
+def _plain_frags(text: str, ps: ParagraphStyle) -> list | None:
+    """The fragments reportlab's parser makes of ``text`` (cleaned markup), without running it, where that is sure:
+    a text with no tag and no entity, or a label (``<font color><b>...</b></font>``) followed by such a text. The
+    parser makes one fragment of such a text, a copy of the paragraph's own fragment holding the text; that
+    fragment is taken from parsing "x" once per paragraph style, the label's from parsing the label once. None
+    for anything else (then the parser runs)."""
+    if "<" not in text and "&" not in text:
+        prefix, rest = None, text
+    else:
+        match = _LABELLED.match(text)
+        if match is None:
+            return None
+        prefix, rest = match.groups()
+    if not rest.strip():
+        return None
+    base = _PLAIN_BASE.get(ps, False)
+    if base is False:
+        if len(_PLAIN_BASE) >= 4096:
+            _PLAIN_BASE.clear()
+        base = _PLAIN_BASE[ps] = _parse_alone("x", ps)
+    if base is None or len(base) != 1 or base[0].text != "x":
+        return None
+    frags = []
+    if prefix is not None:
+        key = (prefix, ps)
+        if key not in _PLAIN_PREFIX:
+            if len(_PLAIN_PREFIX) >= 4096:
+                _PLAIN_PREFIX.clear()
+            _PLAIN_PREFIX[key] = _parse_alone(prefix, ps)
+        label = _PLAIN_PREFIX[key]
+        if not label:
+            return None
+        frags.extend(copy.copy(frag) for frag in label)
+    frag = copy.copy(base[0])
+    frag.text = rest
+    frags.append(frag)
+    return frags
+
+
+def _parse_alone(text: str, ps: ParagraphStyle):
+    """The fragments reportlab's parser makes of ``text`` in ``ps``; None when it returns another style, bullet
+    fragments or none."""
+    from reportlab.platypus.paraparser import ParaParser
+
+    parser = ParaParser()
+    parser.caseSensitive = 1
+    got, frags, bullet_frags = parser.parse(text, ps)
+    if got is not ps or not frags or bullet_frags:
+        return None
+    return tuple(frags)
 
 
 def _overwide(flow) -> tuple[str, float] | None:
@@ -362,7 +425,108 @@ def _fit(items: tuple[Item, ...], style: TextStyle, width: float, height: float,
     """:func:`fit`, remembered: the print-shop deck, the guide and a card's copies reuse the home deck's fit.
 
     Returns the Fitted, or (field, overflow, size, word) for :class:`Overflow`.
+
+    The answer is the bisection's (:func:`_fit_bisect`): the size at ``max_size`` when that fits, else the largest
+    of the sizes the bisection can try (:func:`trial_sizes`) at which the text fits. Instead of walking down the
+    bisection from the top, the search starts at an estimate made from the text's width and the height it has at
+    ``max_size``, and usually wraps the text at two sizes: the answer and the trial size above it.
     """
+    if not max_size - min_size > 0.1:
+        return _fit_bisect.__wrapped__(items, style, width, height, max_size, min_size)
+    fitted, _ = _lay(items, style, max_size, width)
+    if fitted.height <= height:
+        return fitted
+    sizes = trial_sizes(min_size, max_size)  # ascending; the last is max_size, which does not fit
+    laid: dict[int, tuple] = {}
+
+    def fits(i: int) -> bool:
+        laid[i] = _lay(items, style, sizes[i], width)
+        return laid[i][0].height <= height
+
+    guess = len(sizes) - 2
+    if fitted.height != float("inf"):
+        estimate = estimator(items, style, width)
+        if estimate is not None:
+            scale = fitted.height / max(estimate(max_size), 1e-9)  # the estimate, made exact at max_size
+            guess = largest(sizes, lambda s: scale * estimate(s) <= height)
+    best = search(fits, -1, len(sizes) - 1, guess)
+    if best >= 0:
+        return laid[best][0]
+    smallest, bottoms = laid[0]
+    if smallest.height == float("inf"):
+        field, word, excess = bottoms[-1]
+        return (field, excess, min_size, word)
+    field = next((f for f, bottom in bottoms if bottom > height + 0.01), items[-1].field)
+    return (field, smallest.height - height, min_size, None)
+
+
+def common_size(entries, max_size: float, min_size: float) -> float:
+    """The one size at which every stack of ``entries`` ([(items, style, width, height)], the cards of a type in one
+    style) fits: the smallest of their :func:`fit` sizes, leaving out stacks that fit at no size. Then every stack
+    that fits is checked at the result, which steps down 0.1 pt while one does not (text height is not strictly
+    monotonic in size).
+
+    The same answer as fitting every stack and taking the smallest size, without fitting every stack: the
+    candidate starts at ``max_size``; stacks are tried at it from the one whose estimated size is the smallest, and
+    only a stack that does not fit at the candidate is fitted, below it, which lowers the candidate. Most stacks
+    are wrapped once, at the size they will be printed at.
+    """
+    entries = list(entries)
+    if not entries:
+        return max_size
+    if not max_size - min_size > 0.1:
+        return _common_size_stepped(entries, max_size, min_size)
+    sizes = trial_sizes(min_size, max_size)
+    guesses = []
+    for items, style, width, height in entries:
+        estimate = estimator(items, style, width)
+        guesses.append(len(sizes) - 1 if estimate is None else largest(sizes, lambda s: estimate(s) <= height))
+    order = sorted(range(len(entries)), key=guesses.__getitem__)
+    top = len(sizes) - 1  # the candidate's index: every stack tried so far fits at sizes[top] or at no size
+    fitting = []
+    for k in order:
+        items, style, width, height = entries[k]
+
+        def fits(i: int) -> bool:
+            return _lay(items, style, sizes[i], width)[0].height <= height
+
+        if fits(top):
+            fitting.append(entries[k])
+            continue
+        best = search(fits, -1, top, guesses[k])
+        if best < 0:
+            continue  # fits at no size: this card is reported when it is laid out
+        top = best
+        fitting.append(entries[k])
+    return _check_down(fitting, sizes[top], min_size)
+
+
+def _check_down(fitting, size: float, min_size: float) -> float:
+    while size > min_size:  # text height is not strictly monotonic in size: check every stack at the result
+        if all(_lay(items, style, size, width)[0].height <= height for items, style, width, height in fitting):
+            break
+        size = max(min_size, round(size - 0.1, 2))
+    return size
+
+
+def _common_size_stepped(entries, max_size: float, min_size: float) -> float:
+    """:func:`common_size` the plain way: fit every stack, take the smallest size, check down."""
+    size = max_size
+    fitting = []
+    for items, style, width, height in entries:
+        try:
+            size = min(size, fit(items, style, width, height, max_size, min_size).size)
+            fitting.append((items, style, width, height))
+        except Overflow:
+            continue
+    return _check_down(fitting, size, min_size)
+
+
+@lru_cache(maxsize=4096, typed=True)
+def _fit_bisect(items: tuple[Item, ...], style: TextStyle, width: float, height: float, max_size: float,
+                min_size: float) -> Fitted | tuple[str, float, float]:
+    """:func:`_fit` by plain bisection from the top (as it was done before the search started at an estimate): the
+    reference the tests compare :func:`_fit` with."""
     fitted, _ = _lay(items, style, max_size, width)
     if fitted.height <= height:
         return fitted

@@ -164,8 +164,11 @@ def _clock(minutes: int) -> str:
     return f"{minutes // 60}:{minutes % 60:02d}"
 
 
-def render_table_card(job: Job, card: TableCard, paper: str) -> tuple[bytes, int, float] | None:
-    """The PDF, its pages and its body size; None when it does not fit on two pages even at the smallest size."""
+def render_table_card(job: Job, card: TableCard, paper: str, sizes: tuple[float, ...] = SIZES
+                      ) -> tuple[bytes, int, float] | None:
+    """The PDF, its pages and its body size; None when it does not fit on two pages even at the smallest size.
+
+    ``sizes`` are tried in turn; each try is laid out on its own, so trying only the smallest finds whether any fits."""
     ctx = job.ctx
     kit = ctx.kit
     size = (PAPER[paper][0] * mm, PAPER[paper][1] * mm)
@@ -181,7 +184,7 @@ def render_table_card(job: Job, card: TableCard, paper: str) -> tuple[bytes, int
         return new_canvas(filename, pagesize, ctx.family, title, "table card",
                           "long" if known["pages"] > 1 else "none")
 
-    for body in SIZES:
+    for body in sizes:
         for front_back in (True, False):  # rounds on the front, the rest on the back, when that fits
             doc = None
             total = 0
@@ -246,7 +249,9 @@ def _check_table_card(ctx, cards, out: Collector) -> None:
     if parsed.diagnostics:
         out.extend(parsed.diagnostics)
         return
-    if render_table_card(SimpleNamespace(ctx=ctx), card, "a4") is None:
+    job = SimpleNamespace(ctx=ctx)
+    # the smallest size first: when it fits there, the larger sizes need not be laid out (the build tries them all)
+    if render_table_card(job, card, "a4", SIZES[-1:]) is None and render_table_card(job, card, "a4") is None:
         _does_not_fit(section, out)
 
 
