@@ -5,6 +5,7 @@ Every problem in every file is collected and raised together as one :class:`Cont
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -36,6 +37,7 @@ from kaartenoptafel.load.model import (
     Game,
     Kit,
     Section,
+    compact_positions,
 )
 from kaartenoptafel.load.yamlfile import Doc, read_yaml
 from kaartenoptafel.schema.check import check_value, unknown_keys
@@ -50,28 +52,31 @@ SECTION_KEYS = ("cards", "guide", "board", "labels", "table_card")  # top-level 
 class RawCard:
     """A card entry before validation, with the position of each of its keys and values.
 
-    Region overlays patch RawCards, so a changed field keeps the overlay's own position.
+    Region overlays patch RawCards, so a changed field keeps the overlay's own position. They patch a copy (with
+    plain dicts): a RawCard read from a file keeps its positions compactly (see ``compact_positions``) and read-only.
     """
 
     data: dict
     pos: Pos
-    key_pos: dict[str, Pos] = field(default_factory=dict)
-    value_pos: dict[str, Pos] = field(default_factory=dict)
-    item_pos: dict[tuple, Pos] = field(default_factory=dict)
+    key_pos: Mapping[str, Pos] = field(default_factory=dict)
+    value_pos: Mapping[str, Pos] = field(default_factory=dict)
+    item_pos: Mapping[tuple, Pos] = field(default_factory=dict)
 
     @classmethod
     def from_doc(cls, doc: Doc, key: tuple) -> "RawCard":
         data = doc.data
         for k in key:
             data = data[k]
-        raw = cls(dict(data), doc.pos(*key))
+        pos = doc.pos(*key)
+        key_pos, value_pos, item_pos = {}, {}, {}
         for name in data:
-            raw.key_pos[name] = doc.key_pos(*key, name)
-            raw.value_pos[name] = doc.pos(*key, name)
+            key_pos[name] = doc.key_pos(*key, name)
+            value_pos[name] = doc.pos(*key, name)
             if isinstance(data[name], list):
                 for i in range(len(data[name])):
-                    raw.item_pos[(name, i)] = doc.pos(*key, name, i)
-        return raw
+                    item_pos[(name, i)] = doc.pos(*key, name, i)
+        return cls(dict(data), pos, compact_positions(pos, key_pos), compact_positions(pos, value_pos),
+                   compact_positions(pos, item_pos))
 
     @property
     def id(self) -> str | None:
@@ -116,11 +121,13 @@ class Sources:
     root: Path
     game: Doc | None
     types: Doc | None
-    others: list[Doc]
+    others: Iterable[Doc]  # a list; with ``lazy``, each file read only as it is reached (``files`` grows then)
     files: list[str]
 
 
-def read_sources(root: Path, out: Collector) -> Sources:
+def read_sources(root: Path, out: Collector, lazy: bool = False) -> Sources:
+    """The project's documents. ``lazy``: the card files are read one at a time as ``others`` is walked, so a kit
+    of 40 card files never holds the positions of every value of all of them at once."""
     cards_dir = root / "cards"
     files: list[str] = []
 
@@ -135,14 +142,10 @@ def read_sources(root: Path, out: Collector) -> Sources:
     types = read(types_path) if types_path.exists() else None
     if not types_path.exists():
         out.error(Pos("cards/types.yaml"), "file is missing: it declares the card types and their fields")
-    others = []
-    for path in sorted(cards_dir.glob("*.yaml")) + sorted(cards_dir.glob("*.yml")):
-        if path.name in ("game.yaml", "types.yaml"):
-            continue
-        doc = read(path)
-        if doc is not None:
-            others.append(doc)
-    return Sources(root, game, types, others, files)
+    paths = [path for path in sorted(cards_dir.glob("*.yaml")) + sorted(cards_dir.glob("*.yml"))
+             if path.name not in ("game.yaml", "types.yaml")]
+    others = (doc for doc in map(read, paths) if doc is not None)
+    return Sources(root, game, types, others if lazy else list(others), files)
 
 
 @dataclass
@@ -159,10 +162,10 @@ class Parsed:
 
 def read_project(root: Path, out: Collector) -> Parsed:
     """Read and parse the project's files at ``root``; problems go to ``out``."""
-    src = read_sources(root, out)
+    src = read_sources(root, out, lazy=True)
     game = parse_game(src.game, out) if src.game is not None else None
     types = parse_types(src.types, game, out) if src.types is not None else {}
-    raw_cards, sections = collect_entries(src.others, out)
+    raw_cards, sections = collect_entries(src.others, out)  # each card file read, collected and let go in turn
     return Parsed(root, game, types, raw_cards, sections, src.files)
 
 
@@ -376,7 +379,7 @@ def _parse_field(name: str, spec: Any, doc: Doc, where: tuple, game: Game | None
 # -- card files --------------------------------------------------------------------------------
 
 
-def collect_entries(docs: list[Doc], out: Collector) -> tuple[list[RawCard], dict[str, Section]]:
+def collect_entries(docs: Iterable[Doc], out: Collector) -> tuple[list[RawCard], dict[str, Section]]:
     raw_cards: list[RawCard] = []
     sections: dict[str, Section] = {}
     for doc in docs:
@@ -482,7 +485,7 @@ def _validate_card(raw: RawCard, types: dict[str, CardType], game: Game, out: Co
         count=count,
         tags=tuple(tags),
         pos=raw.pos,
-        field_pos={name: raw.at(name) for name in data},
+        field_pos=compact_positions(raw.pos, {name: raw.at(name) for name in data}),
     )
 
 
