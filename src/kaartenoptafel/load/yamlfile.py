@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -430,6 +431,8 @@ def _convert(node: yaml.Node, key: Key, doc: Doc, problems: list[Diagnostic], bu
             value = str(node.value)  # dates stay as the text the editor wrote
         elif not node.style and not isinstance(value, str):  # plain: libyaml says "", PyYAML None
             value = _plain(value, node, doc)
+        if type(value) is str:
+            value = sys.intern(value)  # a text written on many cards (a type, a group, a line of rules) is kept once
         return value
     if isinstance(node, yaml.SequenceNode):
         if node.tag != "tag:yaml.org,2002:seq":
@@ -447,7 +450,7 @@ def _convert(node: yaml.Node, key: Key, doc: Doc, problems: list[Diagnostic], bu
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _SAFE_SCALAR_TAGS:
                 problems.append(Diagnostic(_pos(doc, key_node), "a key must be a plain word"))
                 continue
-            name = key_node.value
+            name = sys.intern(key_node.value)  # the same few keys on every card: one string each
             if name in result:
                 first = doc.key_positions[key + (name,)]
                 problems.append(
