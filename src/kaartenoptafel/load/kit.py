@@ -226,12 +226,16 @@ def _check_limits_and_images(root: Path, cards: list[Card], types: dict[str, Car
         biggest = max(cards, key=lambda card: card.count)
         out.error(biggest.field_pos.get("count", biggest.pos),
                   f"the kit prints {printed:,} cards (counts included); the limit is {MAX_CARDS:,}", biggest.id)
+    checked: dict[str, str | None] = {}  # image -> its problem: a photo on many cards is opened once
     for card in cards:
         for name, spec in types[card.type].fields.items():
             if spec.kind == "image" and name in card.fields:
                 from kaartenoptafel.render.images import check_image
 
-                _, problem = check_image(root, fill(str(card.fields[name]), game.variables))
+                image = fill(str(card.fields[name]), game.variables)
+                if image not in checked:
+                    checked[image] = check_image(root, image)[1]
+                problem = checked[image]
                 if problem:
                     out.error(card.field_pos.get(name, card.pos), f"field '{name}': {problem}", card.id)
 

@@ -32,6 +32,7 @@ _SAFE_SCALAR_TAGS = {
     "tag:yaml.org,2002:timestamp",
 }
 
+_STR = "tag:yaml.org,2002:str"
 Key = tuple  # a path of mapping keys and list indexes, e.g. ("cards", 3, "titel")
 
 
@@ -412,13 +413,17 @@ def _convert(node: yaml.Node, key: Key, doc: Doc, problems: list[Diagnostic], bu
                 f"the document expands to more than {MAX_NODES} values (an alias bomb?); refusing to read it",
             )
         )
-    if any(node is a for a in ancestors):
+    if ancestors and type(node) is not yaml.ScalarNode and any(node is a for a in ancestors):  # ancestors: lists, maps
         raise _Stop(Diagnostic(_pos(doc, node), "an alias ('*name') refers to the list or mapping it is part of: "
                                                  "an endless loop"))
     if depth > MAX_DEPTH:
         raise _Stop(Diagnostic(_pos(doc, node), f"YAML is nested too deeply (the limit is {MAX_DEPTH} levels)"))
-    doc.positions.setdefault(key, _pos(doc, node))
+    if key not in doc.positions:
+        mark = node.start_mark
+        doc.positions[key] = Pos(doc.path, mark.line + 1, mark.column + 1)
     if isinstance(node, yaml.ScalarNode):
+        if node.tag == _STR:  # a text: what the constructor would return (its construct_yaml_str), without the detour
+            return sys.intern(node.value)
         if node.tag not in _SAFE_SCALAR_TAGS:
             raise _Stop(Diagnostic(_pos(doc, node), f"unsupported YAML tag '{_tag(node)}'; only plain values are allowed"))
         try:
