@@ -130,9 +130,10 @@ def read_sources(root: Path, out: Collector, lazy: bool = False) -> Sources:
     of 40 card files never holds the positions of every value of all of them at once."""
     cards_dir = root / "cards"
     files: list[str] = []
+    texts: dict[str, str] = {}  # each distinct text of the project once, whichever file repeats it
 
     def read(path: Path) -> Doc | None:
-        doc, problems = read_yaml(path, root)
+        doc, problems = read_yaml(path, root, texts)
         files.append(str(path))
         out.extend(problems)
         return doc

@@ -202,8 +202,9 @@ def _plain_graph(root) -> bool:
 
 
 class _Budget:
-    def __init__(self) -> None:
+    def __init__(self, texts: dict | None = None) -> None:
         self.nodes = 0
+        self.texts = {} if texts is None else texts  # each distinct text once (see read_yaml)
         self.constructor = yaml.constructor.SafeConstructor()  # one per file: making one per value is slow
 
 
@@ -225,8 +226,11 @@ def display_path(path: Path, root: Path | None) -> str:
     return str(path)
 
 
-def read_yaml(path: Path, root: Path | None = None) -> tuple[Doc | None, list[Diagnostic]]:
-    """Parse ``path``. Returns the Doc (None when unreadable) and the problems found."""
+def read_yaml(path: Path, root: Path | None = None, texts: dict | None = None) -> tuple[Doc | None, list[Diagnostic]]:
+    """Parse ``path``. Returns the Doc (None when unreadable) and the problems found.
+
+    ``texts``: a dict shared by the files of one project, so that a text written on many cards, in any of its files,
+    is kept once (a 20,000-card kit repeats its rule lines, types and groups on every card)."""
     shown = display_path(path, root)
     broken = link_problem(path)
     if broken:
@@ -242,7 +246,7 @@ def read_yaml(path: Path, root: Path | None = None) -> tuple[Doc | None, list[Di
                 return None, [_too_big(shown, max(path.stat().st_size, len(raw)))]
     except OSError as exc:
         return None, [Diagnostic(Pos(shown), f"cannot read file: {exc.strerror or exc}")]
-    return parse_yaml(raw, shown)
+    return parse_yaml(raw, shown, texts)
 
 
 def link_problem(path: Path) -> str | None:
@@ -284,7 +288,7 @@ def _line_col(text: str, index: int) -> tuple[int, int]:
     return line, col
 
 
-def parse_yaml(raw: bytes, shown: str) -> tuple[Doc | None, list[Diagnostic]]:
+def parse_yaml(raw: bytes, shown: str, texts: dict | None = None) -> tuple[Doc | None, list[Diagnostic]]:
     if len(raw) > MAX_FILE_BYTES:
         return None, [_too_big(shown, len(raw))]
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
@@ -345,7 +349,7 @@ def parse_yaml(raw: bytes, shown: str) -> tuple[Doc | None, list[Diagnostic]]:
         return doc, []
     problems: list[Diagnostic] = []
     try:
-        doc.data = _convert(node, (), doc, problems, _Budget(), 0)
+        doc.data = _convert(node, (), doc, problems, _Budget(texts), 0)
     except _Stop as stop:
         return None, [stop.diagnostic]
     return doc, problems
@@ -423,7 +427,7 @@ def _convert(node: yaml.Node, key: Key, doc: Doc, problems: list[Diagnostic], bu
         doc.positions[key] = Pos(doc.path, mark.line + 1, mark.column + 1)
     if isinstance(node, yaml.ScalarNode):
         if node.tag == _STR:  # a text: what the constructor would return (its construct_yaml_str), without the detour
-            return sys.intern(node.value)
+            return budget.texts.setdefault(node.value, node.value)
         if node.tag not in _SAFE_SCALAR_TAGS:
             raise _Stop(Diagnostic(_pos(doc, node), f"unsupported YAML tag '{_tag(node)}'; only plain values are allowed"))
         try:
@@ -437,7 +441,7 @@ def _convert(node: yaml.Node, key: Key, doc: Doc, problems: list[Diagnostic], bu
         elif not node.style and not isinstance(value, str):  # plain: libyaml says "", PyYAML None
             value = _plain(value, node, doc)
         if type(value) is str:
-            value = sys.intern(value)  # a text written on many cards (a type, a group, a line of rules) is kept once
+            value = budget.texts.setdefault(value, value)
         return value
     if isinstance(node, yaml.SequenceNode):
         if node.tag != "tag:yaml.org,2002:seq":
