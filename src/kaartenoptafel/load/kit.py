@@ -36,6 +36,7 @@ from kaartenoptafel.load.model import (
     FieldSpec,
     Game,
     Kit,
+    Positions,
     Section,
     compact_positions,
 )
@@ -69,12 +70,14 @@ class RawCard:
             data = data[k]
         pos = doc.pos(*key)
         key_pos, value_pos, item_pos = {}, {}, {}
-        for name in data:
-            key_pos[name] = doc.key_pos(*key, name)
-            value_pos[name] = doc.pos(*key, name)
-            if isinstance(data[name], list):
-                for i in range(len(data[name])):
-                    item_pos[(name, i)] = doc.pos(*key, name, i)
+        positions, key_positions = doc.positions, doc.key_positions  # every value read has its own (yamlfile)
+        for name, value in data.items():
+            at = key + (name,)
+            key_pos[name] = key_positions.get(at) or doc.key_pos(*at)
+            value_pos[name] = positions.get(at) or doc.pos(*at)
+            if isinstance(value, list):
+                for i in range(len(value)):
+                    item_pos[(name, i)] = positions.get(at + (i,)) or doc.pos(*at, i)
         return cls(dict(data), pos, compact_positions(pos, key_pos), compact_positions(pos, value_pos),
                    compact_positions(pos, item_pos))
 
@@ -84,8 +87,10 @@ class RawCard:
         return value if isinstance(value, str) else None
 
     def at(self, name: str, index: int | None = None) -> Pos:
-        if index is not None and (name, index) in self.item_pos:
-            return self.item_pos[(name, index)]
+        if index is not None:
+            pos = self.item_pos.get((name, index))
+            if pos is not None:
+                return pos
         return self.value_pos.get(name, self.pos)
 
 
@@ -490,8 +495,16 @@ def _validate_card(raw: RawCard, types: dict[str, CardType], game: Game, out: Co
         count=count,
         tags=tuple(tags),
         pos=raw.pos,
-        field_pos=compact_positions(raw.pos, {name: raw.at(name) for name in data}),
+        field_pos=_field_positions(raw),
     )
+
+
+def _field_positions(raw: RawCard) -> Mapping[str, Pos]:
+    """Where each key of the card's entry is written: its value positions, shared with the RawCard read from a file
+    (they are read-only), else packed anew."""
+    if isinstance(raw.value_pos, Positions) and tuple(raw.value_pos) == tuple(raw.data):
+        return raw.value_pos
+    return compact_positions(raw.pos, {name: raw.at(name) for name in raw.data})
 
 
 def _check_value(out: Collector, spec: FieldSpec, value: Any, raw: RawCard, fname: str, game: Game, cid: str):

@@ -61,6 +61,13 @@ class Positions(Mapping):
             raise KeyError(name) from None
         return Pos(self._path, self._line + self._packed[2 * i], self._packed[2 * i + 1])
 
+    def get(self, name, default=None):  # Mapping.get, in one step: the loader asks for every value's position
+        names = self._names
+        if name not in names:
+            return default
+        i = 2 * names.index(name)
+        return Pos(self._path, self._line + self._packed[i], self._packed[i + 1])
+
     def __iter__(self):
         return iter(self._names)
 
@@ -82,11 +89,13 @@ def compact_positions(pos: Pos | None, positions: dict[str, Pos]) -> Mapping[str
     before column 256 (a card as usually written), else the dict itself: the same positions either way."""
     if pos is None or pos.line is None or not positions:
         return positions
-    packed = bytearray()
+    path, line = pos.path, pos.line
+    packed = []
     for at in positions.values():
-        if at.path != pos.path or at.line is None or not 0 <= at.line - pos.line < 256 or not 0 <= at.col < 256:
+        if at.path != path or at.line is None or not 0 <= at.line - line < 256 or not 0 <= at.col < 256:
             return positions
-        packed += bytes((at.line - pos.line, at.col))
+        packed.append(at.line - line)
+        packed.append(at.col)
     names = tuple(positions)
     if len(_NAMES) < 4096:
         names = _NAMES.setdefault(names, names)

@@ -452,6 +452,7 @@ def _convert(node: yaml.Node, key: Key, doc: Doc, problems: list[Diagnostic], bu
         if node.tag != "tag:yaml.org,2002:map":
             raise _Stop(Diagnostic(_pos(doc, node), f"unsupported YAML tag '{_tag(node)}'; only plain lists and mappings are allowed"))
         result: dict = {}
+        inner = ancestors + (node,)
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge" or (isinstance(key_node, yaml.ScalarNode) and key_node.value == "<<"):
                 problems.append(Diagnostic(_pos(doc, key_node), "merge keys ('<<') are not supported; write the fields out"))
@@ -460,8 +461,9 @@ def _convert(node: yaml.Node, key: Key, doc: Doc, problems: list[Diagnostic], bu
                 problems.append(Diagnostic(_pos(doc, key_node), "a key must be a plain word"))
                 continue
             name = sys.intern(key_node.value)  # the same few keys on every card: one string each
+            at = key + (name,)
             if name in result:
-                first = doc.key_positions[key + (name,)]
+                first = doc.key_positions[at]
                 problems.append(
                     Diagnostic(
                         _pos(doc, key_node),
@@ -469,7 +471,8 @@ def _convert(node: yaml.Node, key: Key, doc: Doc, problems: list[Diagnostic], bu
                     )
                 )
                 continue
-            doc.key_positions[key + (name,)] = _pos(doc, key_node)
-            result[name] = _convert(value_node, key + (name,), doc, problems, budget, depth + 1, ancestors + (node,))
+            mark = key_node.start_mark
+            doc.key_positions[at] = Pos(doc.path, mark.line + 1, mark.column + 1)
+            result[name] = _convert(value_node, at, doc, problems, budget, depth + 1, inner)
         return result
     raise _Stop(Diagnostic(_pos(doc, node), "unsupported YAML node"))
