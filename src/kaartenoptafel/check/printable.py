@@ -21,12 +21,18 @@ def check_printable(ctx: Context) -> None:
         missing_glyphs(ctx, None, name, value, game.variable_pos.get(name, game.pos), out, f"variable '{name}'")
     for gid, value in game.groups.items():  # and a role group's name at its line in game.yaml
         missing_glyphs(ctx, None, gid, value, game.group_pos.get(gid, game.pos), out, f"the name of group '{gid}'")
+    drawable: set = set()  # texts the font draws every character of: a text on many cards is looked at once
     for card in ctx.resolved():
         ctype = ctx.kit.types[card.type]
         for name, value in card.values.items():
             if ctype.fields[name].kind == "image":
                 continue  # a file name, never drawn
-            missing_glyphs(ctx, card.id, name, value, card.field_pos.get(name, card.pos), out, raw=card.raw.get(name))
+            texts = value if isinstance(value, list) else (value,)
+            if all(text in drawable for text in texts):
+                continue
+            if missing_glyphs(ctx, card.id, name, value, card.field_pos.get(name, card.pos), out, raw=card.raw.get(name)):
+                continue
+            drawable.update(text for text in texts if not ctx.family.missing(str(text)))
     missing_glyphs(ctx, None, "title", game.title, game.pos, out, "the game's title")
     for ctype in ctx.kit.types.values():
         missing_glyphs(ctx, None, "back", ctype.back_text, ctype.pos, out, f"the back text of type '{ctype.id}'")

@@ -91,6 +91,9 @@ def variables_in(text: str) -> list[str]:
 
 def fill(text: str, variables: dict[str, str]) -> str:
     """Replace ``{name}`` by its value; unknown names stay (validation reports them first)."""
+    if "{" not in text and "}" not in text:
+        return text  # nothing to fill and no doubled brace to undo: the same text (most texts, and no copy)
+
     def sub(match: re.Match) -> str:
         return str(variables.get(match.group(1), match.group(0)))
 

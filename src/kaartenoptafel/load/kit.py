@@ -5,6 +5,7 @@ Every problem in every file is collected and raised together as one :class:`Cont
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -35,7 +36,9 @@ from kaartenoptafel.load.model import (
     FieldSpec,
     Game,
     Kit,
+    Positions,
     Section,
+    compact_positions,
 )
 from kaartenoptafel.load.yamlfile import Doc, read_yaml
 from kaartenoptafel.schema.check import check_value, unknown_keys
@@ -50,28 +53,33 @@ SECTION_KEYS = ("cards", "guide", "board", "labels", "table_card")  # top-level 
 class RawCard:
     """A card entry before validation, with the position of each of its keys and values.
 
-    Region overlays patch RawCards, so a changed field keeps the overlay's own position.
+    Region overlays patch RawCards, so a changed field keeps the overlay's own position. They patch a copy (with
+    plain dicts): a RawCard read from a file keeps its positions compactly (see ``compact_positions``) and read-only.
     """
 
     data: dict
     pos: Pos
-    key_pos: dict[str, Pos] = field(default_factory=dict)
-    value_pos: dict[str, Pos] = field(default_factory=dict)
-    item_pos: dict[tuple, Pos] = field(default_factory=dict)
+    key_pos: Mapping[str, Pos] = field(default_factory=dict)
+    value_pos: Mapping[str, Pos] = field(default_factory=dict)
+    item_pos: Mapping[tuple, Pos] = field(default_factory=dict)
 
     @classmethod
     def from_doc(cls, doc: Doc, key: tuple) -> "RawCard":
         data = doc.data
         for k in key:
             data = data[k]
-        raw = cls(dict(data), doc.pos(*key))
-        for name in data:
-            raw.key_pos[name] = doc.key_pos(*key, name)
-            raw.value_pos[name] = doc.pos(*key, name)
-            if isinstance(data[name], list):
-                for i in range(len(data[name])):
-                    raw.item_pos[(name, i)] = doc.pos(*key, name, i)
-        return raw
+        pos = doc.pos(*key)
+        key_pos, value_pos, item_pos = {}, {}, {}
+        positions, key_positions = doc.positions, doc.key_positions  # every value read has its own (yamlfile)
+        for name, value in data.items():
+            at = key + (name,)
+            key_pos[name] = key_positions.get(at) or doc.key_pos(*at)
+            value_pos[name] = positions.get(at) or doc.pos(*at)
+            if isinstance(value, list):
+                for i in range(len(value)):
+                    item_pos[(name, i)] = positions.get(at + (i,)) or doc.pos(*at, i)
+        return cls(dict(data), pos, compact_positions(pos, key_pos), compact_positions(pos, value_pos),
+                   compact_positions(pos, item_pos))
 
     @property
     def id(self) -> str | None:
@@ -79,8 +87,10 @@ class RawCard:
         return value if isinstance(value, str) else None
 
     def at(self, name: str, index: int | None = None) -> Pos:
-        if index is not None and (name, index) in self.item_pos:
-            return self.item_pos[(name, index)]
+        if index is not None:
+            pos = self.item_pos.get((name, index))
+            if pos is not None:
+                return pos
         return self.value_pos.get(name, self.pos)
 
 
@@ -116,16 +126,19 @@ class Sources:
     root: Path
     game: Doc | None
     types: Doc | None
-    others: list[Doc]
+    others: Iterable[Doc]  # a list; with ``lazy``, each file read only as it is reached (``files`` grows then)
     files: list[str]
 
 
-def read_sources(root: Path, out: Collector) -> Sources:
+def read_sources(root: Path, out: Collector, lazy: bool = False) -> Sources:
+    """The project's documents. ``lazy``: the card files are read one at a time as ``others`` is walked, so a kit
+    of 40 card files never holds the positions of every value of all of them at once."""
     cards_dir = root / "cards"
     files: list[str] = []
+    texts: dict[str, str] = {}  # each distinct text of the project once, whichever file repeats it
 
     def read(path: Path) -> Doc | None:
-        doc, problems = read_yaml(path, root)
+        doc, problems = read_yaml(path, root, texts)
         files.append(str(path))
         out.extend(problems)
         return doc
@@ -135,14 +148,10 @@ def read_sources(root: Path, out: Collector) -> Sources:
     types = read(types_path) if types_path.exists() else None
     if not types_path.exists():
         out.error(Pos("cards/types.yaml"), "file is missing: it declares the card types and their fields")
-    others = []
-    for path in sorted(cards_dir.glob("*.yaml")) + sorted(cards_dir.glob("*.yml")):
-        if path.name in ("game.yaml", "types.yaml"):
-            continue
-        doc = read(path)
-        if doc is not None:
-            others.append(doc)
-    return Sources(root, game, types, others, files)
+    paths = [path for path in sorted(cards_dir.glob("*.yaml")) + sorted(cards_dir.glob("*.yml"))
+             if path.name not in ("game.yaml", "types.yaml")]
+    others = (doc for doc in map(read, paths) if doc is not None)
+    return Sources(root, game, types, others if lazy else list(others), files)
 
 
 @dataclass
@@ -159,10 +168,10 @@ class Parsed:
 
 def read_project(root: Path, out: Collector) -> Parsed:
     """Read and parse the project's files at ``root``; problems go to ``out``."""
-    src = read_sources(root, out)
+    src = read_sources(root, out, lazy=True)
     game = parse_game(src.game, out) if src.game is not None else None
     types = parse_types(src.types, game, out) if src.types is not None else {}
-    raw_cards, sections = collect_entries(src.others, out)
+    raw_cards, sections = collect_entries(src.others, out)  # each card file read, collected and let go in turn
     return Parsed(root, game, types, raw_cards, sections, src.files)
 
 
@@ -223,12 +232,16 @@ def _check_limits_and_images(root: Path, cards: list[Card], types: dict[str, Car
         biggest = max(cards, key=lambda card: card.count)
         out.error(biggest.field_pos.get("count", biggest.pos),
                   f"the kit prints {printed:,} cards (counts included); the limit is {MAX_CARDS:,}", biggest.id)
+    checked: dict[str, str | None] = {}  # image -> its problem: a photo on many cards is opened once
     for card in cards:
         for name, spec in types[card.type].fields.items():
             if spec.kind == "image" and name in card.fields:
                 from kaartenoptafel.render.images import check_image
 
-                _, problem = check_image(root, fill(str(card.fields[name]), game.variables))
+                image = fill(str(card.fields[name]), game.variables)
+                if image not in checked:
+                    checked[image] = check_image(root, image)[1]
+                problem = checked[image]
                 if problem:
                     out.error(card.field_pos.get(name, card.pos), f"field '{name}': {problem}", card.id)
 
@@ -376,7 +389,7 @@ def _parse_field(name: str, spec: Any, doc: Doc, where: tuple, game: Game | None
 # -- card files --------------------------------------------------------------------------------
 
 
-def collect_entries(docs: list[Doc], out: Collector) -> tuple[list[RawCard], dict[str, Section]]:
+def collect_entries(docs: Iterable[Doc], out: Collector) -> tuple[list[RawCard], dict[str, Section]]:
     raw_cards: list[RawCard] = []
     sections: dict[str, Section] = {}
     for doc in docs:
@@ -482,8 +495,16 @@ def _validate_card(raw: RawCard, types: dict[str, CardType], game: Game, out: Co
         count=count,
         tags=tuple(tags),
         pos=raw.pos,
-        field_pos={name: raw.at(name) for name in data},
+        field_pos=_field_positions(raw),
     )
+
+
+def _field_positions(raw: RawCard) -> Mapping[str, Pos]:
+    """Where each key of the card's entry is written: its value positions, shared with the RawCard read from a file
+    (they are read-only), else packed anew."""
+    if isinstance(raw.value_pos, Positions) and tuple(raw.value_pos) == tuple(raw.data):
+        return raw.value_pos
+    return compact_positions(raw.pos, {name: raw.at(name) for name in raw.data})
 
 
 def _check_value(out: Collector, spec: FieldSpec, value: Any, raw: RawCard, fname: str, game: Game, cid: str):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 from kaartenoptafel.errors import Pos
@@ -43,7 +44,65 @@ class CardType:
     per: str = "table"  # 'session': one set serves the whole session (the guide's print plan counts it once)
 
 
-@dataclass(frozen=True)
+class Positions(Mapping):
+    """Where each key of one card is written (key -> :class:`Pos`), kept small: a kit of 20,000 cards holds one per
+    card for its messages. Each key's line (counted from the card's own line) and column are two bytes; the
+    :class:`Pos` is made when a message asks for it. See :func:`compact_positions`."""
+
+    __slots__ = ("_path", "_line", "_names", "_packed")
+
+    def __init__(self, path: str, line: int, names: tuple[str, ...], packed: bytes):
+        self._path, self._line, self._names, self._packed = path, line, names, packed
+
+    def __getitem__(self, name: str) -> Pos:
+        try:
+            i = self._names.index(name)
+        except ValueError:
+            raise KeyError(name) from None
+        return Pos(self._path, self._line + self._packed[2 * i], self._packed[2 * i + 1])
+
+    def get(self, name, default=None):  # Mapping.get, in one step: the loader asks for every value's position
+        names = self._names
+        if name not in names:
+            return default
+        i = 2 * names.index(name)
+        return Pos(self._path, self._line + self._packed[i], self._packed[i + 1])
+
+    def __iter__(self):
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+    def __reduce__(self):
+        return (Positions, (self._path, self._line, self._names, self._packed))
+
+
+_NAMES: dict[tuple, tuple] = {}  # one tuple of key names for all the cards that write the same keys in one order
+
+
+def compact_positions(pos: Pos | None, positions: dict[str, Pos]) -> Mapping[str, Pos]:
+    """``positions`` as a :class:`Positions` when every one lies in ``pos``'s file within 255 lines below it and
+    before column 256 (a card as usually written), else the dict itself: the same positions either way."""
+    if pos is None or pos.line is None or not positions:
+        return positions
+    path, line = pos.path, pos.line
+    packed = []
+    for at in positions.values():
+        if at.path != path or at.line is None or not 0 <= at.line - line < 256 or not 0 <= at.col < 256:
+            return positions
+        packed.append(at.line - line)
+        packed.append(at.col)
+    names = tuple(positions)
+    if len(_NAMES) < 4096:
+        names = _NAMES.setdefault(names, names)
+    return Positions(pos.path, pos.line, names, bytes(packed))
+
+
+@dataclass(frozen=True, slots=True)
 class Card:
     id: str
     type: str
@@ -51,7 +110,7 @@ class Card:
     count: int = 1
     tags: tuple[str, ...] = ()
     pos: Pos | None = None
-    field_pos: dict[str, Pos] = field(default_factory=dict, compare=False)
+    field_pos: Mapping[str, Pos] = field(default_factory=dict, compare=False)  # a Positions or a dict
 
     def title(self, types: dict[str, CardType]) -> str:
         return str(self.fields.get(types[self.type].title_field, self.id))

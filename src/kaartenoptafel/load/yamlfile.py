@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,7 @@ _SAFE_SCALAR_TAGS = {
     "tag:yaml.org,2002:timestamp",
 }
 
+_STR = "tag:yaml.org,2002:str"
 Key = tuple  # a path of mapping keys and list indexes, e.g. ("cards", 3, "titel")
 
 
@@ -200,8 +202,9 @@ def _plain_graph(root) -> bool:
 
 
 class _Budget:
-    def __init__(self) -> None:
+    def __init__(self, texts: dict | None = None) -> None:
         self.nodes = 0
+        self.texts = {} if texts is None else texts  # each distinct text once (see read_yaml)
         self.constructor = yaml.constructor.SafeConstructor()  # one per file: making one per value is slow
 
 
@@ -223,8 +226,11 @@ def display_path(path: Path, root: Path | None) -> str:
     return str(path)
 
 
-def read_yaml(path: Path, root: Path | None = None) -> tuple[Doc | None, list[Diagnostic]]:
-    """Parse ``path``. Returns the Doc (None when unreadable) and the problems found."""
+def read_yaml(path: Path, root: Path | None = None, texts: dict | None = None) -> tuple[Doc | None, list[Diagnostic]]:
+    """Parse ``path``. Returns the Doc (None when unreadable) and the problems found.
+
+    ``texts``: a dict shared by the files of one project, so that a text written on many cards, in any of its files,
+    is kept once (a 20,000-card kit repeats its rule lines, types and groups on every card)."""
     shown = display_path(path, root)
     broken = link_problem(path)
     if broken:
@@ -240,7 +246,7 @@ def read_yaml(path: Path, root: Path | None = None) -> tuple[Doc | None, list[Di
                 return None, [_too_big(shown, max(path.stat().st_size, len(raw)))]
     except OSError as exc:
         return None, [Diagnostic(Pos(shown), f"cannot read file: {exc.strerror or exc}")]
-    return parse_yaml(raw, shown)
+    return parse_yaml(raw, shown, texts)
 
 
 def link_problem(path: Path) -> str | None:
@@ -282,7 +288,7 @@ def _line_col(text: str, index: int) -> tuple[int, int]:
     return line, col
 
 
-def parse_yaml(raw: bytes, shown: str) -> tuple[Doc | None, list[Diagnostic]]:
+def parse_yaml(raw: bytes, shown: str, texts: dict | None = None) -> tuple[Doc | None, list[Diagnostic]]:
     if len(raw) > MAX_FILE_BYTES:
         return None, [_too_big(shown, len(raw))]
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
@@ -343,7 +349,7 @@ def parse_yaml(raw: bytes, shown: str) -> tuple[Doc | None, list[Diagnostic]]:
         return doc, []
     problems: list[Diagnostic] = []
     try:
-        doc.data = _convert(node, (), doc, problems, _Budget(), 0)
+        doc.data = _convert(node, (), doc, problems, _Budget(texts), 0)
     except _Stop as stop:
         return None, [stop.diagnostic]
     return doc, problems
@@ -411,13 +417,17 @@ def _convert(node: yaml.Node, key: Key, doc: Doc, problems: list[Diagnostic], bu
                 f"the document expands to more than {MAX_NODES} values (an alias bomb?); refusing to read it",
             )
         )
-    if any(node is a for a in ancestors):
+    if ancestors and type(node) is not yaml.ScalarNode and any(node is a for a in ancestors):  # ancestors: lists, maps
         raise _Stop(Diagnostic(_pos(doc, node), "an alias ('*name') refers to the list or mapping it is part of: "
                                                  "an endless loop"))
     if depth > MAX_DEPTH:
         raise _Stop(Diagnostic(_pos(doc, node), f"YAML is nested too deeply (the limit is {MAX_DEPTH} levels)"))
-    doc.positions.setdefault(key, _pos(doc, node))
+    if key not in doc.positions:
+        mark = node.start_mark
+        doc.positions[key] = Pos(doc.path, mark.line + 1, mark.column + 1)
     if isinstance(node, yaml.ScalarNode):
+        if node.tag == _STR:  # a text: what the constructor would return (its construct_yaml_str), without the detour
+            return budget.texts.setdefault(node.value, node.value)
         if node.tag not in _SAFE_SCALAR_TAGS:
             raise _Stop(Diagnostic(_pos(doc, node), f"unsupported YAML tag '{_tag(node)}'; only plain values are allowed"))
         try:
@@ -430,6 +440,8 @@ def _convert(node: yaml.Node, key: Key, doc: Doc, problems: list[Diagnostic], bu
             value = str(node.value)  # dates stay as the text the editor wrote
         elif not node.style and not isinstance(value, str):  # plain: libyaml says "", PyYAML None
             value = _plain(value, node, doc)
+        if type(value) is str:
+            value = budget.texts.setdefault(value, value)
         return value
     if isinstance(node, yaml.SequenceNode):
         if node.tag != "tag:yaml.org,2002:seq":
@@ -440,6 +452,7 @@ def _convert(node: yaml.Node, key: Key, doc: Doc, problems: list[Diagnostic], bu
         if node.tag != "tag:yaml.org,2002:map":
             raise _Stop(Diagnostic(_pos(doc, node), f"unsupported YAML tag '{_tag(node)}'; only plain lists and mappings are allowed"))
         result: dict = {}
+        inner = ancestors + (node,)
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge" or (isinstance(key_node, yaml.ScalarNode) and key_node.value == "<<"):
                 problems.append(Diagnostic(_pos(doc, key_node), "merge keys ('<<') are not supported; write the fields out"))
@@ -447,9 +460,10 @@ def _convert(node: yaml.Node, key: Key, doc: Doc, problems: list[Diagnostic], bu
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _SAFE_SCALAR_TAGS:
                 problems.append(Diagnostic(_pos(doc, key_node), "a key must be a plain word"))
                 continue
-            name = key_node.value
+            name = sys.intern(key_node.value)  # the same few keys on every card: one string each
+            at = key + (name,)
             if name in result:
-                first = doc.key_positions[key + (name,)]
+                first = doc.key_positions[at]
                 problems.append(
                     Diagnostic(
                         _pos(doc, key_node),
@@ -457,7 +471,8 @@ def _convert(node: yaml.Node, key: Key, doc: Doc, problems: list[Diagnostic], bu
                     )
                 )
                 continue
-            doc.key_positions[key + (name,)] = _pos(doc, key_node)
-            result[name] = _convert(value_node, key + (name,), doc, problems, budget, depth + 1, ancestors + (node,))
+            mark = key_node.start_mark
+            doc.key_positions[at] = Pos(doc.path, mark.line + 1, mark.column + 1)
+            result[name] = _convert(value_node, at, doc, problems, budget, depth + 1, inner)
         return result
     raise _Stop(Diagnostic(_pos(doc, node), "unsupported YAML node"))

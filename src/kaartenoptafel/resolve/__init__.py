@@ -8,6 +8,8 @@ validation sees the kit a region really prints.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import operator
+from collections.abc import Mapping
 from typing import Any
 
 from kaartenoptafel.errors import Pos
@@ -15,9 +17,12 @@ from kaartenoptafel.load.checks import fill
 from kaartenoptafel.load.model import Card, Kit
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ResolvedCard:
-    """A card ready to lay out: every text final, every choice a display name."""
+    """A card ready to lay out: every text final, every choice a display name.
+
+    It shares what it does not change with its :class:`Card` (``raw`` is the card's ``fields``, ``field_pos`` its
+    positions, ``values`` too when nothing was filled in): neither is ever changed after loading."""
 
     id: str
     type: str
@@ -27,14 +32,15 @@ class ResolvedCard:
     tags: tuple[str, ...]
     raw: dict[str, Any]  # the validated values before filling, e.g. group ids for colours
     pos: Pos | None = None
-    field_pos: dict[str, Pos] = field(default_factory=dict, compare=False)
+    field_pos: Mapping[str, Pos] = field(default_factory=dict, compare=False)
 
 
 def resolve_value(value: Any, variables: dict[str, str]) -> Any:
     if isinstance(value, str):
         return fill(value, variables)
     if isinstance(value, list):
-        return [resolve_value(v, variables) for v in value]
+        items = [resolve_value(v, variables) for v in value]
+        return value if all(map(operator.is_, items, value)) else items  # unchanged: the same list, no copy
     return value
 
 
@@ -58,8 +64,10 @@ def resolve_card(kit: Kit, card: Card, titles: dict[str, str] | None = None) -> 
                 value = f"{value}, {card.fields[spec.detail]}"
         values[name] = resolve_value(value, variables)
     title = str(values.get(ctype.title_field, card.id))
-    return ResolvedCard(card.id, card.type, title, values, card.count, card.tags, dict(card.fields), card.pos,
-                        dict(card.field_pos))
+    if len(values) == len(card.fields) and all(values[name] is value for name, value in card.fields.items()):
+        values = card.fields  # nothing filled in: share the card's own values
+    return ResolvedCard(card.id, card.type, title, values, card.count, card.tags, card.fields, card.pos,
+                        card.field_pos)
 
 
 def card_titles(kit: Kit) -> dict[str, str]:
