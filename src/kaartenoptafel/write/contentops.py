@@ -67,3 +67,40 @@ def simple_ops(data: bytes):
         return None
     return [([float(t) if k == "num" else t.decode("latin-1") for k, t, _ in operands], op.decode("latin-1"))
             for operands, op, _, _ in ops]
+
+
+# The operators the CMYK separation and the preflight look at, each with the numbers or the name before it,
+# found by one regular expression that skips everything else (text, paths, strings) without a Python step per
+# token. A number run is matched whole (the lookbehind puts its start at a token boundary), so the numbers are
+# all the operator's operands. Anything unsure (a string with unescaped parentheses, a hex string or
+# dictionary, a comment, an inline image, an operand of another kind) makes scan() return None.
+_WS = rb"[\x00\t\n\x0c\r ]"
+_END = rb"(?![^\x00\t\n\x0c\r /\[\]()<>%])"
+_SCAN = re.compile(rb"""
+    \((?:[^\\()]|\\.)*\)
+  | (?<![^\x00\t\n\x0c\r ])(?P<nums>(?:[+-]?(?:\d+\.?\d*|\.\d+)""" + _WS + rb"""+)*)
+    (?:(?P<name>/[^\x00\t\n\x0c\r /\[\]()<>{}%]*)""" + _WS + rb"""*)?
+    (?P<op>rg|RG|g|G|k|K|cm|q|Q|cs|CS|scn|sc|SCN|SC|Do|BI|ID|EI)""" + _END + rb"""
+  | (?P<bad>[(<%{}])
+""", re.X | re.S)
+_TRICKY = {b"BI", b"ID", b"EI"}
+
+
+def scan(data: bytes):
+    """[(operator, number bytes, name bytes or None, start, end)] of the operators above, in order; None when unsure.
+
+    ``number bytes`` is the run of numbers before the operator (split it with ``.split()``)."""
+    found = []
+    for m in _SCAN.finditer(data):
+        op = m.group("op")
+        if op is None:
+            if m.group("bad") is not None:
+                return None
+            continue  # a string
+        if op in _TRICKY:
+            return None
+        nums, name = m.group("nums"), m.group("name")
+        if nums and name is not None:
+            return None  # numbers and a name for one of these operators: not what reportlab writes
+        found.append((op, nums, name, m.start(), m.end()))
+    return found
