@@ -115,7 +115,7 @@ def test_the_scan_finds_what_pikepdfs_parser_finds(repo, built):
                 assert found is not None, obj.objgen
                 want = [(str(op), _values(operands)) for operands, op in pikepdf.parse_content_stream(obj)
                         if str(op) in SCANNED]
-                got = [(op.decode(), [float(v) for v in nums.split()] + ([name.decode()] if name else []))
+                got = [(op.decode(), [float(v) for v in nums] + ([name.decode()] if name else []))
                        for op, nums, name, _, _ in found]
                 assert got == want, obj.objgen
                 checked.update(op for op, _ in got)
@@ -123,7 +123,7 @@ def test_the_scan_finds_what_pikepdfs_parser_finds(repo, built):
         for pdf in files:
             pdf.close()
     assert {"rg", "k", "K", "cm", "q", "Q", "CS", "SCN", "Do"} <= checked
-    assert scan(b"BT (1 0 0 rg \\) 0 0 0 k) Tj ET 0.5 g") == [(b"g", b"0.5 ", None, 31, 36)]  # strings skipped
+    assert scan(b"BT (1 0 0 rg \\) 0 0 0 k) Tj ET 0.5 g") == ((b"g", (b"0.5",), None, 35, 36),)  # strings skipped
     for unsure in (b"BT (a(b)c) Tj ET", b"BI /W 1 /H 1 ID \x00 EI", b"/P << /MCID 0 >> BDC", b"% 0 0 0 rg\n",
                    b"<00ff> Tj", b"0.5 0 0 /P0 scn"):
         assert scan(unsure) is None, unsure  # the callers use the full tokenizer or pikepdf's parser

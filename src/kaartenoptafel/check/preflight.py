@@ -192,16 +192,15 @@ class _Preflight:
                 report.colour_operators += 1
                 if nums not in inks:  # the same values checked before: the same result
                     inks.add(nums)
-                    self.ink(where, [float(v) for v in nums.split()])
+                    self.ink(where, [float(v) for v in nums])
             elif op == b"cm":
-                values = nums.split()
-                if len(values) == 6:
-                    ctm = _mul(tuple(float(v) for v in values), ctm)
+                if len(nums) == 6:
+                    ctm = _mul(tuple(float(v) for v in nums), ctm)
             elif op in (b"g", b"G"):
                 report.colour_operators += 1
             elif op in (b"rg", b"RG"):
                 report.colour_operators += 1
-                self.error(where, f"RGB colour operator '{' '.join(str(float(v)) for v in nums.split())} {op.decode()}'",
+                self.error(where, f"RGB colour operator '{' '.join(str(float(v)) for v in nums)} {op.decode()}'",
                            key=("rgb", where.split(',')[0]))
             elif op in (b"cs", b"CS"):
                 self._space(where, name.decode("latin-1"), res)

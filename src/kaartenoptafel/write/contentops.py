@@ -9,6 +9,7 @@ expect) returns None, and the caller uses pikepdf's parser instead: never a wron
 
 from __future__ import annotations
 
+import functools
 import re
 
 _TOKEN = re.compile(rb"""
@@ -69,38 +70,47 @@ def simple_ops(data: bytes):
             for operands, op, _, _ in ops]
 
 
-# The operators the CMYK separation and the preflight look at, each with the numbers or the name before it,
+# The operators the CMYK separation and the preflight look at, with the numbers or the name before each,
 # found by one regular expression that skips everything else (text, paths, strings) without a Python step per
-# token. A number run is matched whole (the lookbehind puts its start at a token boundary), so the numbers are
-# all the operator's operands. Anything unsure (a string with unescaped parentheses, a hex string or
-# dictionary, a comment, an inline image, an operand of another kind) makes scan() return None.
-_WS = rb"[\x00\t\n\x0c\r ]"
-_END = rb"(?![^\x00\t\n\x0c\r /\[\]()<>%])"
-_SCAN = re.compile(rb"""
+# token; an operator's operands are then read back from the few bytes before it (after the previous string or
+# operator found, so never from inside a string). Anything unsure (a string with unescaped parentheses, a hex
+# string or dictionary, a comment, an inline image) makes scan() return None.
+_OPS = re.compile(rb"""
     \((?:[^\\()]|\\.)*\)
-  | (?<![^\x00\t\n\x0c\r ])(?P<nums>(?:[+-]?(?:\d+\.?\d*|\.\d+)""" + _WS + rb"""+)*)
-    (?:(?P<name>/[^\x00\t\n\x0c\r /\[\]()<>{}%]*)""" + _WS + rb"""*)?
-    (?P<op>rg|RG|g|G|k|K|cm|q|Q|cs|CS|scn|sc|SCN|SC|Do|BI|ID|EI)""" + _END + rb"""
+  | (?<![^\x00\t\n\x0c\r ])(?P<op>rg|RG|g|G|k|K|cm|q|Q|cs|CS|scn|sc|SCN|SC|Do|BI|ID|EI)(?![^\x00\t\n\x0c\r /\[\]()<>%])
   | (?P<bad>[(<%{}])
 """, re.X | re.S)
+_NUMBER = re.compile(rb"[+-]?(?:\d+\.?\d*|\.\d+)\Z").match
 _TRICKY = {b"BI", b"ID", b"EI"}
+REACH = 160  # bytes before an operator searched for its operands: six numbers of reportlab's take under 80
 
 
+@functools.lru_cache(maxsize=256)  # a page or form drawn again (a card's back, a repeated card): scanned once
 def scan(data: bytes):
-    """[(operator, number bytes, name bytes or None, start, end)] of the operators above, in order; None when unsure.
+    """((operator, numbers, name or None, start, end), ...) of the operators above, in order; None when unsure.
 
-    ``number bytes`` is the run of numbers before the operator (split it with ``.split()``)."""
-    found = []
-    for m in _SCAN.finditer(data):
+    ``numbers`` is the tuple of number tokens just before the operator (bytes), ``name`` the name token just
+    before it when there are no numbers."""
+    found, last = [], 0
+    for m in _OPS.finditer(data):
         op = m.group("op")
         if op is None:
             if m.group("bad") is not None:
                 return None
-            continue  # a string
+            last = m.end()  # a string
+            continue
         if op in _TRICKY:
             return None
-        nums, name = m.group("nums"), m.group("name")
-        if nums and name is not None:
-            return None  # numbers and a name for one of these operators: not what reportlab writes
-        found.append((op, nums, name, m.start(), m.end()))
-    return found
+        start = m.start()
+        tokens = data[max(last, start - REACH):start].split()
+        i = len(tokens)
+        while i and _NUMBER(tokens[i - 1]):
+            i -= 1
+        nums, name = tuple(tokens[i:]), None
+        if not nums and i and tokens[i - 1][:1] == b"/":
+            name = tokens[i - 1]
+            if i > 1 and _NUMBER(tokens[i - 2]):
+                return None  # numbers and a name for one operator (a pattern colour): not read here
+        found.append((op, nums, name, start, m.end()))
+        last = m.end()
+    return tuple(found)

@@ -87,13 +87,15 @@ class _Rewriter:
             if op in _GREY_RGB_OPS:
                 text = replaced.get((nums, op))
                 if text is None:
-                    values = nums.split()
+                    values = nums
                     if name is not None or len(values) != (3 if op in (b"rg", b"RG") else 1):
                         return None
                     rgb = tuple(float(v) for v in values)
                     cmyk = self.sep.cmyk(rgb if len(rgb) == 3 else rgb * 3)
                     text = replaced[(nums, op)] = " ".join(str(_number(v)) for v in cmyk).encode() + (
                         b" K" if op.isupper() else b" k")
+                for token in reversed(nums):  # the operands' start: each the token just before the next
+                    start = data.rfind(token, 0, start)
                 pieces.append(data[last:start])
                 pieces.append(text)
                 last = end
