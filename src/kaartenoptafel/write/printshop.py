@@ -2,7 +2,9 @@
 
 The products draw their print-shop pages as they draw everything (reportlab, RGB); they hand the bytes
 to :func:`finish`, which returns the PDF/X-4 bytes to write, or None when a check failed (the problems
-are in ``out``, located at the layout or card line, and the build writes nothing).
+are in ``out``, located at the layout or card line, and the build writes nothing). The print-shop deck,
+which can have tens of thousands of pages, goes through :func:`write_deck` instead: the same steps on
+parts of the deck, written to the file as they come, so its memory does not grow with the cards.
 """
 
 from __future__ import annotations
