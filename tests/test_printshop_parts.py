@@ -133,10 +133,10 @@ def test_the_quick_separation_agrees_with_the_general_one(repo):
     """Every page of the RGB deck (die line in the CutContour spot included) separated by byte positions gives
     the operators pikepdf's general rewrite gives: the spot colour space and value kept, every RGB colour CMYK."""
     from kaartenoptafel.commands.cardimage import printshop_pdf
-    from kaartenoptafel.write.pdfx import _Rewriter
+    from kaartenoptafel.write.pdfx import Rewriter
 
     ctx = prepare(repo)
-    rewriter = _Rewriter(prepress_for(ctx, Collector()).separator)
+    rewriter = Rewriter(prepress_for(ctx, Collector()).separator)
     with pikepdf.open(io.BytesIO(printshop_pdf(ctx, expand(resolve(ctx.kit))[:30]))) as pdf:
         spot = 0
         for page in pdf.pages:

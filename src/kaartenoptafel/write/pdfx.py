@@ -43,7 +43,7 @@ def _number(v: float) -> Decimal:
     return Decimal(0) if d == 0 else d
 
 
-class _Rewriter:
+class Rewriter:
     """Rewrites content streams to CMYK; identical streams (a form reused, a page repeated) are done once.
 
     It remembers the last ``MAX_DONE`` distinct streams (a deck written in parts keeps its memory flat)."""
@@ -223,7 +223,7 @@ def _xmp(title: str, subject: str, creator: str, doc_id: str, profile: OutputPro
 <?xpacket end="r"?>""".encode("utf-8")
 
 
-def convert_colours(pdf: pikepdf.Pdf, rewriter: _Rewriter, sep: Separator) -> None:
+def convert_colours(pdf: pikepdf.Pdf, rewriter: Rewriter, sep: Separator) -> None:
     """Every content stream, form, image and transparency group of ``pdf`` to CMYK, in place."""
     for page in pdf.pages:
         contents = page.obj.get(pikepdf.Name.Contents)
@@ -295,7 +295,7 @@ def to_pdfx(data: bytes, sep: Separator) -> bytes:
     """The PDF in ``data`` (from reportlab) as CMYK PDF/X-4 for ``sep``'s output profile."""
     profile = sep.profile
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        convert_colours(pdf, _Rewriter(sep), sep)
+        convert_colours(pdf, Rewriter(sep), sep)
         mark_pdfx(pdf, profile, document_id(data, profile))
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True, force_version="1.6", compress_streams=True,

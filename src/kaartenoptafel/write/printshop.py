@@ -21,7 +21,7 @@ from kaartenoptafel.check.prepress import check_prepress, prepress_for
 from kaartenoptafel.errors import Collector
 from kaartenoptafel.write.atomic import shared_mode
 from kaartenoptafel.write.pdfstream import StreamWriter
-from kaartenoptafel.write.pdfx import PDFX_VERSION, _Rewriter, convert_colours, document_id, mark_pdfx, to_pdfx
+from kaartenoptafel.write.pdfx import PDFX_VERSION, Rewriter, convert_colours, document_id, mark_pdfx, to_pdfx
 
 
 def finish(ctx, cards, data: bytes, name: str, out: Collector) -> tuple[bytes | None, dict]:
@@ -64,7 +64,7 @@ def write_deck(ctx, printed, cards, path: Path, out: Collector):
         out.extend(local.diagnostics)
         return None, {}
     sep = prep.separator
-    rewriter, fonts, check = _Rewriter(sep), SharedFonts(), PartsPreflight(prep, path.name, local)
+    rewriter, fonts, check = Rewriter(sep), SharedFonts(), PartsPreflight(prep, path.name, local)
     pages, paper, head = 0, "", None
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
