@@ -22,7 +22,7 @@ from kaartenoptafel.project import load_project
 from kaartenoptafel.load.model import Kit
 from kaartenoptafel.render.fonts import register_family
 from kaartenoptafel.resolve import ResolvedCard, deck_order, expand
-from kaartenoptafel.write.atomic import sha256, staged_folder, write_bytes_atomic, write_json_atomic
+from kaartenoptafel.write.atomic import sha256, staged_folder, write_json_atomic
 
 
 @dataclass
@@ -165,9 +165,7 @@ def _check_layout_fields(kit: Kit, spec, out: Collector) -> None:
 
 
 def _deck(job: Job) -> None:
-    import io
-
-    from kaartenoptafel.products.deck import component_sizes, home_sheet_facts, write_home_deck, write_printshop_deck
+    from kaartenoptafel.products.deck import component_sizes, home_sheet_facts, write_home_deck
     from kaartenoptafel.write import printshop
 
     opts = job.options
@@ -179,11 +177,8 @@ def _deck(job: Job) -> None:
                                  **home_sheet_facts(job.ctx, opts.paper, opts.duplex, opts.back_offset, opts.gutter, job.printed)}))
     job.progress.advance(1, "deck (home)")
     shop = job.stage / "deck-printshop.pdf"
-    buffer = io.BytesIO()
-    result = write_printshop_deck(job.ctx, job.printed, buffer, job.out)
-    data, about = printshop.finish(job.ctx, job.cards, buffer.getvalue(), shop.name, job.out)
-    if data is not None:  # else the build fails with the located problems in job.out
-        write_bytes_atomic(shop, data)
+    result, about = printshop.write_deck(job.ctx, job.printed, job.cards, shop, job.out)  # in parts: flat memory
+    if result is not None:  # else the build fails with the located problems in job.out
         job.products.append(Product("deck-printshop", shop.name, result.pages, result.paper,
                                     {"sizes": component_sizes(job.ctx), **about}))
     job.progress.advance(1, "deck (print shop)")

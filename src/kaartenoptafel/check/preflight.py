@@ -10,6 +10,7 @@ from when there is one; low resolution is a warning in the report (``manifest.js
 
 from __future__ import annotations
 
+import hashlib
 import io
 import math
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from PIL import Image
 from kaartenoptafel.check.prepress import Prepress
 from kaartenoptafel.errors import Collector, Pos
 from kaartenoptafel.render.colour import describe_cmyk, max_ink_of_image
-from kaartenoptafel.write.contentops import simple_ops
+from kaartenoptafel.write.contentops import scan, simple_ops
 from kaartenoptafel.write.pdfx import image_pixels
 
 RGB_OPS = {"rg", "RG"}
@@ -70,11 +71,14 @@ class _Preflight:
     def __init__(self, pdf: pikepdf.Pdf, prep: Prepress, name: str, out: Collector):
         self.pdf, self.prep, self.name, self.out = pdf, prep, name, out
         self.limit = prep.settings.max_ink
-        self.report = Report(pages=len(pdf.pages))
+        self.report = Report(pages=len(pdf.pages) if pdf is not None else 0)
         self.images: dict = {}  # objgen -> total ink of its worst sampled pixel
         self.fonts: set = set()
+        self.font_id = lambda font: font.objgen  # what makes a font another font (parts: see PartsPreflight)
+        self.form_id = lambda form: form.objgen  # and a form another form
         self.reported: set = set()
         self.forms: set = set()
+        self.inks: set = set()  # operand texts of k/K already checked
 
     def error(self, where: str, message: str, pos: Pos | None = None, key=None) -> None:
         key = key or (where, message)
@@ -133,9 +137,10 @@ class _Preflight:
         if res is None:
             return
         for _, font in (res.get("/Font") or {}).items():
-            if font.objgen in self.fonts:
+            ident = self.font_id(font)
+            if ident in self.fonts:
                 continue
-            self.fonts.add(font.objgen)
+            self.fonts.add(ident)
             desc_font = font.DescendantFonts[0] if "/DescendantFonts" in font else font
             desc = desc_font.get("/FontDescriptor")
             if str(font.get("/Subtype")) != "/Type3" and (
@@ -169,6 +174,61 @@ class _Preflight:
                                   f"({describe_cmyk(cmyk)}); at most {self.limit:g} %", key=("ink", cmyk))
 
     def content(self, where: str, data: bytes, res, ctm=(1, 0, 0, 1, 0, 0), depth: int = 0) -> None:
+        ops = scan(data)  # only the operators checked here, found by one regular expression
+        if ops is None or not self._scanned(where, ops, res, ctm, depth):
+            self._parsed(where, data, res, ctm, depth)
+
+    def _scanned(self, where: str, ops, res, ctm, depth: int) -> bool:
+        """The checks of :meth:`_parsed` on what write.contentops.scan found; False when it cannot tell."""
+        if any(op in (b"cs", b"CS") and name is None for op, _, name, _, _ in ops):
+            return False  # decided before anything is counted
+        stack, report, inks = [], self.report, self.inks
+        for op, nums, name, _, _ in ops:
+            if op == b"q":
+                stack.append(ctm)
+            elif op == b"Q":
+                ctm = stack.pop() if stack else ctm
+            elif op in (b"k", b"K"):
+                report.colour_operators += 1
+                if nums not in inks:  # the same values checked before: the same result
+                    inks.add(nums)
+                    self.ink(where, [float(v) for v in nums])
+            elif op == b"cm":
+                if len(nums) == 6:
+                    ctm = _mul(tuple(float(v) for v in nums), ctm)
+            elif op in (b"g", b"G"):
+                report.colour_operators += 1
+            elif op in (b"rg", b"RG"):
+                report.colour_operators += 1
+                self.error(where, f"RGB colour operator '{' '.join(str(float(v)) for v in nums)} {op.decode()}'",
+                           key=("rgb", where.split(',')[0]))
+            elif op in (b"cs", b"CS"):
+                self._space(where, name.decode("latin-1"), res)
+            elif op == b"Do" and res is not None and name is not None:
+                self._do(where, name.decode("latin-1"), res, ctm, depth)
+        return True
+
+    def _space(self, where: str, name: str, res) -> None:
+        space = name if name.startswith("/Device") or name == "/Pattern" else (res.get("/ColorSpace") or {}).get(name)
+        if space is not None and _is_rgb_space(space if not isinstance(space, str) else space):
+            self.error(where, f"colour space {name} is RGB")
+
+    def _do(self, where: str, name: str, res, ctm, depth: int) -> None:
+        xobj = (res.get("/XObject") or {}).get(name)
+        if xobj is None:
+            return
+        if str(xobj.get("/Subtype")) == "/Image":
+            self.image(where, name, xobj, ctm)
+        elif str(xobj.get("/Subtype")) == "/Form" and depth < 8:
+            seen = (self.form_id(xobj), tuple(round(v, 3) for v in ctm))
+            if seen in self.forms:
+                return  # a back form placed the same way on many pages: checked once
+            self.forms.add(seen)
+            matrix = tuple(float(v) for v in xobj.get("/Matrix", [1, 0, 0, 1, 0, 0]))
+            self.content(f"{where}, form {name}", xobj.read_bytes(), xobj.get("/Resources"),
+                         _mul(matrix, ctm), depth + 1)
+
+    def _parsed(self, where: str, data: bytes, res, ctm, depth: int) -> None:
         stack = []
         ops = simple_ops(data)  # reportlab's plain streams, quickly; anything else through pikepdf's parser
         if ops is None:
@@ -191,28 +251,13 @@ class _Preflight:
             elif op in ("g", "G"):
                 self.report.colour_operators += 1
             elif op in ("cs", "CS"):
-                name = str(operands[0])
-                space = name if name.startswith("/Device") or name == "/Pattern" else (res.get("/ColorSpace") or {}).get(name)
-                if space is not None and _is_rgb_space(space if not isinstance(space, str) else space):
-                    self.error(where, f"colour space {name} is RGB")
+                self._space(where, str(operands[0]), res)
             elif op == "INLINE IMAGE":
                 image = operands[0]
                 if _is_rgb_space(image.obj.get("/CS", image.obj.get("/ColorSpace"))):
                     self.error(where, "an inline image is RGB")
             elif op == "Do" and res is not None:
-                xobj = (res.get("/XObject") or {}).get(str(operands[0]))
-                if xobj is None:
-                    continue
-                if str(xobj.get("/Subtype")) == "/Image":
-                    self.image(where, str(operands[0]), xobj, ctm)
-                elif str(xobj.get("/Subtype")) == "/Form" and depth < 8:
-                    seen = (xobj.objgen, tuple(round(v, 3) for v in ctm))
-                    if seen in self.forms:
-                        continue  # a back form placed the same way on many pages: checked once
-                    self.forms.add(seen)
-                    matrix = tuple(float(v) for v in xobj.get("/Matrix", [1, 0, 0, 1, 0, 0]))
-                    self.content(f"{where}, form {operands[0]}", xobj.read_bytes(), xobj.get("/Resources"),
-                                 _mul(matrix, ctm), depth + 1)
+                self._do(where, str(operands[0]), res, ctm, depth)
 
     def image(self, where: str, name: str, image: pikepdf.Stream, ctm) -> None:
         if _is_rgb_space(image.get("/ColorSpace")):
@@ -248,20 +293,53 @@ class _Preflight:
                               f"{self.limit:g} %")
 
 
+    def pages(self, pdf: pikepdf.Pdf, first: int = 1) -> None:
+        """Check every page of ``pdf``, numbered from ``first``."""
+        for n, page in enumerate(pdf.pages, first):
+            where = f"page {n}"
+            self.boxes(n, page)
+            res = page.obj.get("/Resources")
+            self.resources(where, res)
+            for _, xobj in ((res or {}).get("/XObject") or {}).items():
+                if str(xobj.get("/Subtype")) == "/Form":
+                    self.resources(f"{where}, a form", xobj.get("/Resources"))
+            self.content(where, page.obj.Contents.read_bytes() if not isinstance(page.obj.Contents, pikepdf.Array)
+                         else b"\n".join(s.read_bytes() for s in page.obj.Contents), res)
+
+
 def preflight(data: bytes, prep: Prepress, name: str, out: Collector) -> Report:
     """Check a finished print-shop PDF; errors go to ``out``, measurements and warnings into the report."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         check = _Preflight(pdf, prep, name, out)
         check.document()
-        for n, page in enumerate(pdf.pages, 1):
-            where = f"page {n}"
-            check.boxes(n, page)
-            res = page.obj.get("/Resources")
-            check.resources(where, res)
-            for _, xobj in ((res or {}).get("/XObject") or {}).items():
-                if str(xobj.get("/Subtype")) == "/Form":
-                    check.resources(f"{where}, a form", xobj.get("/Resources"))
-            check.content(where, page.obj.Contents.read_bytes() if not isinstance(page.obj.Contents, pikepdf.Array)
-                          else b"\n".join(s.read_bytes() for s in page.obj.Contents), res)
+        check.pages(pdf)
         check.report.fonts = len(check.fonts)
         return check.report
+
+
+class PartsPreflight:
+    """The same checks on a file written in parts (write.pdfstream): each part's pages as they are written,
+    then the document's own objects (catalog, info, OutputIntent, XMP) from the head they are written from.
+
+    Fonts count by face and subset (every part's subset of a face is written as one font)."""
+
+    def __init__(self, prep: Prepress, name: str, out: Collector):
+        self.check = _Preflight(None, prep, name, out)
+        self.check.font_id = lambda font: (str(font.get("/BaseFont", "")).split("+")[-1],
+                                           str(font.get("/Name", "")).split("+")[-1])
+        self.check.form_id = lambda form: hashlib.sha256(form.read_raw_bytes()).digest()  # each part draws its forms
+
+    def part(self, pdf: pikepdf.Pdf) -> None:
+        check = self.check
+        check.pdf, check.images = pdf, {}  # object numbers are the part's own
+        first = check.report.pages + 1
+        check.report.pages += len(pdf.pages)
+        worst = check.report.max_image_ink
+        check.pages(pdf, first)
+        check.report.max_image_ink = max(worst, check.report.max_image_ink)
+
+    def document(self, head: pikepdf.Pdf) -> Report:
+        self.check.pdf = head
+        self.check.document()
+        self.check.report.fonts = len(self.check.fonts)
+        return self.check.report

@@ -284,12 +284,48 @@ def write_home_deck(ctx: Context, cards: list[ResolvedCard], target, paper: str,
     return DeckResult(pages, paper.upper() if paper == "a4" else paper.capitalize())
 
 
-def write_printshop_deck(ctx: Context, cards: list[ResolvedCard], target, out: Collector) -> DeckResult:
-    """One card face per page: TrimBox = the card, BleedBox = card + bleed, crop marks outside the bleed."""
+class SharedFonts:
+    """reportlab's font subsets shared by several documents drawn one after another (the parts of a long deck).
+
+    Each TrueType font keeps, per document, which glyph has which code in which subset; a document that
+    takes over the previous one's state draws every character with the code it had there, and its subsets
+    hold all glyphs used so far, so the last part's subsets serve every part (see write.pdfstream).
+    """
+
+    def __init__(self) -> None:
+        self.states: dict[str, object] = {}
+
+    def attach(self, c: Canvas) -> None:
+        """Give the new canvas ``c`` the subsets of the documents before it."""
+        from reportlab.pdfbase import pdfmetrics
+
+        for name, state in self.states.items():
+            state.internalName = None  # the new document names and embeds the font when it first uses it
+            state.frozen = 0
+            pdfmetrics.getFont(name).state[c._doc] = state
+
+    def keep(self, c: Canvas) -> None:
+        """Remember the subsets of ``c``'s document (call before ``c.save()``, which drops them)."""
+        from reportlab.pdfbase import pdfmetrics
+        from reportlab.pdfbase.ttfonts import TTFont
+
+        for name in sorted(pdfmetrics.getRegisteredFontNames()):
+            font = pdfmetrics.getFont(name)
+            if isinstance(font, TTFont) and c._doc in font.state:
+                self.states[name] = font.state[c._doc]
+
+
+def write_printshop_deck(ctx: Context, cards: list[ResolvedCard], target, out: Collector,
+                         fonts: SharedFonts | None = None) -> DeckResult:
+    """One card face per page: TrimBox = the card, BleedBox = card + bleed, crop marks outside the bleed.
+
+    ``fonts``: font subsets shared with the other parts of a deck drawn in parts (write.printshop)."""
     spec = ctx.spec
     w, h, b = spec.width * mm, spec.height * mm, spec.bleed * mm
     m = b + PRINTSHOP_MARK_SPACE
     c = new_canvas(target, (w + 2 * m, h + 2 * m), ctx.family, ctx.kit.game.title, "print-shop deck")
+    if fonts is not None:
+        fonts.attach(c)
     c.setTrimBox((m, m, m + w, m + h))
     c.setBleedBox((m - b, m - b, m + w + b, m + h + b))
     faces = Faces(ctx, c, b, out)
@@ -322,5 +358,7 @@ def write_printshop_deck(ctx: Context, cards: list[ResolvedCard], target, out: C
             c.showPage()
             compress_last_page(c)
     pages = c.getPageNumber() - 1
+    if fonts is not None:
+        fonts.keep(c)
     c.save()
     return DeckResult(pages, f"{spec.width:g}x{spec.height:g}mm+{spec.bleed:g}mm bleed")

@@ -9,6 +9,7 @@ expect) returns None, and the caller uses pikepdf's parser instead: never a wron
 
 from __future__ import annotations
 
+import functools
 import re
 
 _TOKEN = re.compile(rb"""
@@ -67,3 +68,49 @@ def simple_ops(data: bytes):
         return None
     return [([float(t) if k == "num" else t.decode("latin-1") for k, t, _ in operands], op.decode("latin-1"))
             for operands, op, _, _ in ops]
+
+
+# The operators the CMYK separation and the preflight look at, with the numbers or the name before each,
+# found by one regular expression that skips everything else (text, paths, strings) without a Python step per
+# token; an operator's operands are then read back from the few bytes before it (after the previous string or
+# operator found, so never from inside a string). Anything unsure (a string with unescaped parentheses, a hex
+# string or dictionary, a comment, an inline image) makes scan() return None.
+_OPS = re.compile(rb"""
+    \((?:[^\\()]|\\.)*\)
+  | (?<![^\x00\t\n\x0c\r ])(?P<op>rg|RG|g|G|k|K|cm|q|Q|cs|CS|scn|sc|SCN|SC|Do|BI|ID|EI)(?![^\x00\t\n\x0c\r /\[\]()<>%])
+  | (?P<bad>[(<%{}])
+""", re.X | re.S)
+_NUMBER = re.compile(rb"[+-]?(?:\d+\.?\d*|\.\d+)\Z").match
+_TRICKY = {b"BI", b"ID", b"EI"}
+REACH = 160  # bytes before an operator searched for its operands: six numbers of reportlab's take under 80
+
+
+@functools.lru_cache(maxsize=256)  # a page or form drawn again (a card's back, a repeated card): scanned once
+def scan(data: bytes):
+    """((operator, numbers, name or None, start, end), ...) of the operators above, in order; None when unsure.
+
+    ``numbers`` is the tuple of number tokens just before the operator (bytes), ``name`` the name token just
+    before it when there are no numbers."""
+    found, last = [], 0
+    for m in _OPS.finditer(data):
+        op = m.group("op")
+        if op is None:
+            if m.group("bad") is not None:
+                return None
+            last = m.end()  # a string
+            continue
+        if op in _TRICKY:
+            return None
+        start = m.start()
+        tokens = data[max(last, start - REACH):start].split()
+        i = len(tokens)
+        while i and _NUMBER(tokens[i - 1]):
+            i -= 1
+        nums, name = tuple(tokens[i:]), None
+        if not nums and i and tokens[i - 1][:1] == b"/":
+            name = tokens[i - 1]
+            if i > 1 and _NUMBER(tokens[i - 2]):
+                return None  # numbers and a name for one operator (a pattern colour): not read here
+        found.append((op, nums, name, start, m.end()))
+        last = m.end()
+    return tuple(found)

@@ -21,13 +21,14 @@ import hashlib
 import io
 import uuid
 import zlib
+from collections import OrderedDict
 from decimal import Decimal
 
 import pikepdf
 from PIL import Image
 
 from kaartenoptafel.render.colour import OutputProfile, Separator
-from kaartenoptafel.write.contentops import numbers, read_ops
+from kaartenoptafel.write.contentops import numbers, read_ops, scan
 
 PDFX_VERSION = "PDF/X-4"
 FIXED_DATE = "2000-01-01T00:00:00Z"  # reportlab's invariant date, written as XMP wants it
@@ -42,13 +43,18 @@ def _number(v: float) -> Decimal:
     return Decimal(0) if d == 0 else d
 
 
-class _Rewriter:
-    """Rewrites content streams to CMYK; identical streams (a form reused, a page repeated) are done once."""
+class Rewriter:
+    """Rewrites content streams to CMYK; identical streams (a form reused, a page repeated) are done once.
+
+    It remembers the last ``MAX_DONE`` distinct streams (a deck written in parts keeps its memory flat)."""
+
+    MAX_DONE = 2048
 
     def __init__(self, sep: Separator):
         self.sep = sep
-        self.done: dict[bytes, bytes] = {}
+        self.done: OrderedDict[bytes, bytes] = OrderedDict()
         self.scratch = pikepdf.new()  # holds the streams being parsed (a Stream needs a live Pdf)
+        self.replaced: dict[tuple[bytes, bytes], bytes] = {}  # (operand text, operator) -> its CMYK text
 
     def cmyk_ops(self, rgb, stroke: bool):
         c = self.sep.cmyk(tuple(float(v) for v in rgb))
@@ -57,15 +63,55 @@ class _Rewriter:
     def stream(self, data: bytes) -> bytes:
         digest = hashlib.sha256(data).digest()
         if digest in self.done:
+            self.done.move_to_end(digest)
             return self.done[digest]
         result = self._fast(data)
         if result is None:
             result = self._slow(data)
         self.done[digest] = result
+        if len(self.done) > self.MAX_DONE:
+            self.done.popitem(last=False)
         return result
 
     def _fast(self, data: bytes) -> bytes | None:
-        """The same rewrite on reportlab's plain streams, by byte positions (see write.contentops)."""
+        """The same rewrite on reportlab's plain streams, by byte positions (see write.contentops.scan).
+
+        A stream that sets a colour space by name (the die line's CutContour spot) keeps it and its values,
+        as the general path does; a device RGB or grey space by name goes to the general path."""
+        ops = scan(data)
+        if ops is None:
+            return self._tokens(data)
+        pieces, last, space = [], 0, {False: "gray", True: "gray"}
+        replaced = self.replaced
+        for op, nums, name, start, end in ops:
+            if op in _GREY_RGB_OPS:
+                text = replaced.get((nums, op))
+                if text is None:
+                    values = nums
+                    if name is not None or len(values) != (3 if op in (b"rg", b"RG") else 1):
+                        return None
+                    rgb = tuple(float(v) for v in values)
+                    cmyk = self.sep.cmyk(rgb if len(rgb) == 3 else rgb * 3)
+                    text = replaced[(nums, op)] = " ".join(str(_number(v)) for v in cmyk).encode() + (
+                        b" K" if op.isupper() else b" k")
+                for token in reversed(nums):  # the operands' start: each the token just before the next
+                    start = data.rfind(token, 0, start)
+                pieces.append(data[last:start])
+                pieces.append(text)
+                last = end
+            elif op in (b"cs", b"CS"):
+                if name is None or nums or name in (b"/DeviceRGB", b"/CalRGB", b"/DeviceGray"):
+                    return None
+                space[op == b"CS"] = "other"
+            elif op in (b"sc", b"scn", b"SC", b"SCN") and space[op.isupper()] != "other":
+                return None
+        if not pieces:
+            return data
+        pieces.append(data[last:])
+        return b"".join(pieces)
+
+    def _tokens(self, data: bytes) -> bytes | None:
+        """The rewrite with the full tokenizer, for a stream the scan was not sure of."""
         ops = read_ops(data)
         if ops is None:
             return None
@@ -177,65 +223,80 @@ def _xmp(title: str, subject: str, creator: str, doc_id: str, profile: OutputPro
 <?xpacket end="r"?>""".encode("utf-8")
 
 
+def convert_colours(pdf: pikepdf.Pdf, rewriter: Rewriter, sep: Separator) -> None:
+    """Every content stream, form, image and transparency group of ``pdf`` to CMYK, in place."""
+    for page in pdf.pages:
+        contents = page.obj.get(pikepdf.Name.Contents)
+        streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents] if contents is not None else []
+        for stream in streams:
+            raw = stream.read_bytes()
+            new = rewriter.stream(raw)
+            if new is not raw:
+                _write_stream(stream, new)
+    for obj in pdf.objects:
+        if not isinstance(obj, pikepdf.Stream):
+            continue
+        subtype = obj.get(pikepdf.Name.Subtype)
+        if subtype == pikepdf.Name.Form:
+            raw = obj.read_bytes()
+            new = rewriter.stream(raw)
+            if new is not raw:
+                _write_stream(obj, new)
+            group = obj.get(pikepdf.Name.Group)
+            if group is not None and _is_rgb(group.get(pikepdf.Name.CS)):
+                group.CS = pikepdf.Name.DeviceCMYK
+        elif subtype == pikepdf.Name.Image:
+            _convert_image(obj, sep)
+    for page in pdf.pages:
+        group = page.obj.get(pikepdf.Name.Group)
+        if group is not None and _is_rgb(group.get(pikepdf.Name.CS)):
+            group.CS = pikepdf.Name.DeviceCMYK
+
+
+def document_id(data: bytes, profile: OutputProfile) -> str:
+    """The XMP document id: a digest of the content and the profile, so the same input gives the same id."""
+    return str(uuid.UUID(bytes=hashlib.sha256(data + profile.data[:64]).digest()[:16]))
+
+
+def mark_pdfx(pdf: pikepdf.Pdf, profile: OutputProfile, doc_id: str, info=None) -> None:
+    """Give ``pdf`` what PDF/X-4 asks for: the document info, an OutputIntent with the profile, XMP metadata.
+
+    ``info``: the document info dictionary to complete (``pdf.docinfo`` when None)."""
+    info = pdf.docinfo if info is None else info
+    title = str(info.get(pikepdf.Name.Title, "")) or "kaartenoptafel"
+    subject = str(info.get(pikepdf.Name.Subject, ""))
+    creator = str(info.get(pikepdf.Name.Creator, "kaartenoptafel"))
+    info.Title = title
+    info.Producer = f"{creator}; pikepdf {pikepdf.__version__}"
+    info.CreationDate = FIXED_PDF_DATE
+    info.ModDate = FIXED_PDF_DATE
+    info.Trapped = pikepdf.Name("/False")
+    info.GTS_PDFXVersion = PDFX_VERSION
+    icc = pikepdf.Stream(pdf, zlib.compress(profile.data, 9))
+    icc.Filter = pikepdf.Name.FlateDecode
+    icc.N = 4
+    intent = pikepdf.Dictionary(
+        Type=pikepdf.Name.OutputIntent,
+        S=pikepdf.Name.GTS_PDFX,
+        OutputConditionIdentifier=profile.condition,
+        OutputCondition=profile.info,
+        RegistryName=profile.registry,
+        Info=profile.description,
+        DestOutputProfile=pdf.make_indirect(icc),
+    )
+    pdf.Root.OutputIntents = pikepdf.Array([pdf.make_indirect(intent)])
+    meta = pikepdf.Stream(pdf, _xmp(title, subject, creator, doc_id, profile))
+    meta.Type = pikepdf.Name.Metadata
+    meta.Subtype = pikepdf.Name.XML
+    pdf.Root.Metadata = pdf.make_indirect(meta)
+
+
 def to_pdfx(data: bytes, sep: Separator) -> bytes:
     """The PDF in ``data`` (from reportlab) as CMYK PDF/X-4 for ``sep``'s output profile."""
     profile = sep.profile
-    rewriter = _Rewriter(sep)
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        for page in pdf.pages:
-            contents = page.obj.get(pikepdf.Name.Contents)
-            streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents] if contents is not None else []
-            for stream in streams:
-                raw = stream.read_bytes()
-                new = rewriter.stream(raw)
-                if new is not raw:
-                    _write_stream(stream, new)
-        for obj in pdf.objects:
-            if not isinstance(obj, pikepdf.Stream):
-                continue
-            subtype = obj.get(pikepdf.Name.Subtype)
-            if subtype == pikepdf.Name.Form:
-                raw = obj.read_bytes()
-                new = rewriter.stream(raw)
-                if new is not raw:
-                    _write_stream(obj, new)
-                group = obj.get(pikepdf.Name.Group)
-                if group is not None and _is_rgb(group.get(pikepdf.Name.CS)):
-                    group.CS = pikepdf.Name.DeviceCMYK
-            elif subtype == pikepdf.Name.Image:
-                _convert_image(obj, sep)
-        for page in pdf.pages:
-            group = page.obj.get(pikepdf.Name.Group)
-            if group is not None and _is_rgb(group.get(pikepdf.Name.CS)):
-                group.CS = pikepdf.Name.DeviceCMYK
-        info = pdf.docinfo
-        title = str(info.get(pikepdf.Name.Title, "")) or "kaartenoptafel"
-        subject = str(info.get(pikepdf.Name.Subject, ""))
-        creator = str(info.get(pikepdf.Name.Creator, "kaartenoptafel"))
-        doc_id = str(uuid.UUID(bytes=hashlib.sha256(data + profile.data[:64]).digest()[:16]))
-        info.Title = title
-        info.Producer = f"{creator}; pikepdf {pikepdf.__version__}"
-        info.CreationDate = FIXED_PDF_DATE
-        info.ModDate = FIXED_PDF_DATE
-        info.Trapped = pikepdf.Name("/False")
-        info.GTS_PDFXVersion = PDFX_VERSION
-        icc = pikepdf.Stream(pdf, zlib.compress(profile.data, 9))
-        icc.Filter = pikepdf.Name.FlateDecode
-        icc.N = 4
-        intent = pikepdf.Dictionary(
-            Type=pikepdf.Name.OutputIntent,
-            S=pikepdf.Name.GTS_PDFX,
-            OutputConditionIdentifier=profile.condition,
-            OutputCondition=profile.info,
-            RegistryName=profile.registry,
-            Info=profile.description,
-            DestOutputProfile=pdf.make_indirect(icc),
-        )
-        pdf.Root.OutputIntents = pikepdf.Array([pdf.make_indirect(intent)])
-        meta = pikepdf.Stream(pdf, _xmp(title, subject, creator, doc_id, profile))
-        meta.Type = pikepdf.Name.Metadata
-        meta.Subtype = pikepdf.Name.XML
-        pdf.Root.Metadata = pdf.make_indirect(meta)
+        convert_colours(pdf, Rewriter(sep), sep)
+        mark_pdfx(pdf, profile, document_id(data, profile))
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True, force_version="1.6", compress_streams=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.disable, linearize=False)

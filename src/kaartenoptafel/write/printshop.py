@@ -2,15 +2,26 @@
 
 The products draw their print-shop pages as they draw everything (reportlab, RGB); they hand the bytes
 to :func:`finish`, which returns the PDF/X-4 bytes to write, or None when a check failed (the problems
-are in ``out``, located at the layout or card line, and the build writes nothing).
+are in ``out``, located at the layout or card line, and the build writes nothing). The print-shop deck,
+which can have tens of thousands of pages, goes through :func:`write_deck` instead: the same steps on
+parts of the deck, written to the file as they come, so its memory does not grow with the cards.
 """
 
 from __future__ import annotations
 
-from kaartenoptafel.check.preflight import preflight
+import io
+import os
+import tempfile
+from pathlib import Path
+
+import pikepdf
+
+from kaartenoptafel.check.preflight import PartsPreflight, preflight
 from kaartenoptafel.check.prepress import check_prepress, prepress_for
 from kaartenoptafel.errors import Collector
-from kaartenoptafel.write.pdfx import PDFX_VERSION, to_pdfx
+from kaartenoptafel.write.atomic import shared_mode
+from kaartenoptafel.write.pdfstream import StreamWriter
+from kaartenoptafel.write.pdfx import PDFX_VERSION, Rewriter, convert_colours, document_id, mark_pdfx, to_pdfx
 
 
 def finish(ctx, cards, data: bytes, name: str, out: Collector) -> tuple[bytes | None, dict]:
@@ -30,3 +41,76 @@ def finish(ctx, cards, data: bytes, name: str, out: Collector) -> tuple[bytes | 
     profile = prep.separator.profile
     return pdfx, {"colour": "CMYK", "standard": PDFX_VERSION, "output_condition": profile.condition,
                   "profile": profile.description, "preflight": report.as_dict()}
+
+
+PART_CARDS = 400  # cards drawn per part of a print-shop deck: its memory, whatever the number of cards
+
+
+def write_deck(ctx, printed, cards, path: Path, out: Collector):
+    """Draw, separate, preflight and write the print-shop deck to ``path``, in parts of PART_CARDS cards.
+
+    The same file as drawing the whole deck at once and finishing it (same checks, CMYK PDF/X-4), but each
+    part is drawn (reportlab), separated and checked (pikepdf) and written (write.pdfstream) before the
+    next is drawn, so the peak memory is one part's. Returns (DeckResult or None, what the manifest says);
+    None when a check failed (the problems are in ``out``, nothing is written).
+    """
+    from kaartenoptafel.products.deck import DeckResult, SharedFonts, write_printshop_deck
+
+    local = Collector()
+    prep = prepress_for(ctx, local)
+    if prep is not None:
+        check_prepress(ctx, cards, local)
+    if local:
+        out.extend(local.diagnostics)
+        return None, {}
+    sep = prep.separator
+    rewriter, fonts, check = Rewriter(sep), SharedFonts(), PartsPreflight(prep, path.name, local)
+    pages, paper, head = 0, "", None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        shared_mode(Path(tmp))
+        with os.fdopen(fd, "wb") as fh:
+            writer = StreamWriter(fh)
+            for start in range(0, max(len(printed), 1), PART_CARDS):
+                buffer = io.BytesIO()
+                result = write_printshop_deck(ctx, printed[start:start + PART_CARDS], buffer, out, fonts)
+                pages, paper = pages + result.pages, result.paper
+                with pikepdf.open(buffer) as pdf:
+                    convert_colours(pdf, rewriter, sep)
+                    check.part(pdf)
+                    writer.add_part(pdf)
+                    if head is None:
+                        head = _head(pdf)
+                del buffer
+            doc_id = document_id(writer.digest.digest(), sep.profile)
+            mark_pdfx(head, sep.profile, doc_id)
+            saved = io.BytesIO()
+            head.save(saved, deterministic_id=True, force_version="1.6", object_stream_mode=pikepdf.ObjectStreamMode.disable)
+            with pikepdf.open(saved) as written:  # the document's objects as a reader sees them: checked, then copied
+                report = check.document(written)
+                if not local:
+                    writer.close(written)
+        out.extend(local.diagnostics)
+        if local:
+            Path(tmp).unlink(missing_ok=True)
+            return None, {}
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    profile = sep.profile
+    return DeckResult(pages, paper), {
+        "colour": "CMYK", "standard": PDFX_VERSION, "output_condition": profile.condition,
+        "profile": profile.description, "preflight": report.as_dict()}
+
+
+def _head(part: pikepdf.Pdf) -> pikepdf.Pdf:
+    """A new PDF with ``part``'s catalog entries (but its pages) and document info: the document's own objects."""
+    head = pikepdf.new()
+    for key, value in part.Root.items():
+        if key not in ("/Pages", "/Type"):
+            head.Root[key] = head.copy_foreign(value) if value.is_indirect else value
+    for key, value in part.docinfo.items():
+        head.docinfo[key] = value
+    return head
