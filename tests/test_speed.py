@@ -270,7 +270,10 @@ def test_a_build_keeps_what_lives_between_products_out_of_the_collector_and_give
             real(job)
 
         monkeypatch.setitem(build_module.PRODUCTS, name, counting)
-    build_module.build(build_module.BuildOptions(project=repo, out_dir=tmp_path, only=("board", "guide"), quiet=True))
+    # one after another (jobs=1): the products see this process's collector (in parallel each worker inherits the
+    # frozen kit from the parent and settles after each of its products the same way)
+    build_module.build(build_module.BuildOptions(project=repo, out_dir=tmp_path, only=("board", "guide"), quiet=True,
+                                                 jobs=1))
     assert seen["board"] > before + 10_000  # the loaded kit: frozen before the first product
     assert seen["guide"] > seen["board"]  # and what the board left alive (remembered fits, its manifest entry)
     assert gc.get_freeze_count() == before

@@ -40,6 +40,7 @@ class BuildOptions:
     overlap: float = 10.0
     quiet: bool = False
     tables: int | None = None  # tables that play this session; None: `tables` in cards/game.yaml
+    jobs: int | None = None  # processes for the products; None: KOT_JOBS, else every core; 1: one after another
 
 
 @dataclass
@@ -113,6 +114,7 @@ class Job:
     out: Collector
     progress: Progress
     products: list[Product] = field(default_factory=list)
+    memo: dict = field(default_factory=dict)  # what one product works out and another's plan reuses, per process
 
 
 def prepare(project: Path, region: str | None = None, layout: str = "default.yaml") -> Context:
@@ -164,11 +166,8 @@ def _check_layout_fields(kit: Kit, spec, out: Collector) -> None:
                       f"accent 'by: {tl.accent_by}' is not a field of '{tid}'")
 
 
-def _deck(job: Job) -> None:
-    import io
-
-    from kaartenoptafel.products.deck import component_sizes, home_sheet_facts, write_home_deck, write_printshop_deck
-    from kaartenoptafel.write import printshop
+def _home_deck(job: Job) -> None:
+    from kaartenoptafel.products.deck import home_sheet_facts, write_home_deck
 
     opts = job.options
     home = job.stage / f"deck-{opts.paper}.pdf"
@@ -178,6 +177,14 @@ def _deck(job: Job) -> None:
                                 {"duplex": opts.duplex, "back_offset_mm": list(opts.back_offset),
                                  **home_sheet_facts(job.ctx, opts.paper, opts.duplex, opts.back_offset, opts.gutter, job.printed)}))
     job.progress.advance(1, "deck (home)")
+
+
+def _printshop_deck(job: Job) -> None:
+    import io
+
+    from kaartenoptafel.products.deck import component_sizes, write_printshop_deck
+    from kaartenoptafel.write import printshop
+
     shop = job.stage / "deck-printshop.pdf"
     buffer = io.BytesIO()
     result = write_printshop_deck(job.ctx, job.printed, buffer, job.out)
@@ -189,13 +196,43 @@ def _deck(job: Job) -> None:
     job.progress.advance(1, "deck (print shop)")
 
 
+def _deck(job: Job) -> None:
+    _home_deck(job)
+    _printshop_deck(job)
+
+
+def _plan_deck(job: Job, out: Collector) -> list[Product]:
+    """The deck's manifest records without drawing a card: its pages are its sheets (the grid's cards per sheet,
+    each type on sheets of its own) and, in the print-shop file, a front and a back page per printed card."""
+    from kaartenoptafel.products.deck import component_sizes, home_pages, home_sheet_facts, paper_name, printshop_paper
+    from kaartenoptafel.write import printshop
+
+    opts, ctx = job.options, job.ctx
+    home = Product("deck-home", f"deck-{opts.paper}.pdf", home_pages(ctx, job.printed, opts.paper, opts.duplex, opts.gutter),
+                   paper_name(opts.paper),
+                   {"duplex": opts.duplex, "back_offset_mm": list(opts.back_offset),
+                    **home_sheet_facts(ctx, opts.paper, opts.duplex, opts.back_offset, opts.gutter, job.printed)})
+    shop = Product("deck-printshop", "deck-printshop.pdf", 2 * len(job.printed), printshop_paper(ctx),
+                   {"sizes": component_sizes(ctx), **printshop.describe(ctx)})
+    return [home, shop]
+
+
 PRODUCTS: dict[str, Callable[[Job], None]] = {"deck": _deck}
 # Checks a product runs without writing anything, so `kot validate` finds what `kot build` would.
 CHECKS: dict[str, Callable[[Context, list[ResolvedCard], Collector], None]] = {}
+# A product's manifest records worked out without writing it (pages by arithmetic where that is possible): the
+# guide's checklist and print plan count from these, so the guide need not wait for the other products.
+PLANS: dict[str, Callable[[Job, Collector], list[Product]]] = {"deck": _plan_deck}
+# Products that run in more than one task when the build runs in parallel: (the product, its parts in order).
+PARTS: dict[str, tuple[Callable[[Job], None], tuple[Callable[[Job], None], ...]]] = {
+    "deck": (_deck, (_home_deck, _printshop_deck))}
 
 
-def register_product(name: str, fn: Callable[[Job], None]) -> None:
+def register_product(name: str, fn: Callable[[Job], None],
+                     plan: Callable[[Job, Collector], list[Product]] | None = None) -> None:
     PRODUCTS[name] = fn
+    if plan is not None:
+        PLANS[name] = plan
 
 
 def register_check(name: str, fn: Callable[[Context, list[ResolvedCard], Collector], None]) -> None:
@@ -256,7 +293,10 @@ def variant_name(region: str | None) -> str:
 
 
 def build(options: BuildOptions, ctx: Context | None = None) -> dict:
-    """Build one variant; returns the manifest. Raises ContentError; the old output then stays as it was."""
+    """Build one variant; returns the manifest. Raises ContentError; the old output then stays as it was.
+
+    The products run in worker processes when there is more than one core (see :func:`_run_parallel`), else
+    one after another; the files, the manifest and the problems reported are the same either way."""
     _load_optional_products()
     if ctx is None:
         ctx = prepare(options.project, options.region, options.layout)
@@ -271,21 +311,225 @@ def build(options: BuildOptions, ctx: Context | None = None) -> dict:
     cards = ctx.resolved()
     printed = expand(deck_order(ctx.kit, cards))
     final = options.out_dir / variant_name(options.region)
-    progress = Progress(len(wanted) * 2, options.quiet)
+    tasks = _tasks(wanted)
+    workers = min(job_count(options), len(tasks))
     with staged_folder(final) as stage:
-        job = Job(ctx, cards, printed, stage, options, Collector(), progress)
+        job = Job(ctx, cards, printed, stage, options, Collector(), None)  # type: ignore[arg-type]
+        if workers > 1:
+            _fit_once(ctx, wanted)
         gc.freeze()  # see _settle
         try:
-            for name in wanted:
-                PRODUCTS[name](job)
-                _settle()
+            if workers > 1:
+                _run_parallel(job, tasks, workers, len(wanted) * 2)
+            else:
+                job.progress = Progress(len(wanted) * 2, options.quiet)
+                for name in wanted:
+                    PRODUCTS[name](job)
+                    _settle()
         finally:
             gc.unfreeze()
-            progress.close()
+            if job.progress is not None:
+                job.progress.close()
         job.out.raise_if_any()
         manifest = _manifest(job, final)
         write_json_atomic(stage / "manifest.json", manifest)
     return manifest
+
+
+# -- products in parallel ---------------------------------------------------------------------------------------
+#
+# After the shared load and fit, each task (a product, or a part of one) runs in a forked worker that inherits the
+# loaded kit; the parent replays what the tasks did in the serial order (records, problems, the first error), so a
+# parallel build writes the same files and reports the same problems as a serial one. The guide counts the other
+# products from their plans (PLANS), so it starts at once. Most work first: the print-shop deck and the guide.
+
+COST = {("deck", 1): 6, "guide": 5, ("deck", 0): 3, "table-card": 1, "board": 1, "screen": 0}
+_FORKED: tuple | None = None  # (job, tasks) of the build whose workers are being forked
+
+
+def job_count(options: BuildOptions) -> int:
+    """Processes for the products: --jobs, else KOT_JOBS, else every core; 1 where fork is not available."""
+    import multiprocessing
+    import os
+
+    jobs = options.jobs
+    if jobs is None:
+        try:
+            jobs = int(os.environ.get("KOT_JOBS", "") or 0) or None
+        except ValueError:
+            jobs = None
+    if jobs is None:
+        jobs = os.cpu_count() or 1
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, jobs)
+
+
+def _tasks(wanted: list[str]) -> list[list[tuple[int, str, int, Callable[[Job], None]]]]:
+    """The tasks, most work first: each a list of (place in the serial order, product, part, function).
+
+    A product with PARTS runs as one task per part (the home deck, the print-shop deck); the table card runs in
+    the guide's task, whose plan of the table card would lay it out anyway."""
+    parts: list[tuple[int, str, int, Callable[[Job], None]]] = []
+    for name in wanted:
+        fn = PRODUCTS[name]
+        pieces = PARTS[name][1] if name in PARTS and PARTS[name][0] is fn else (fn,)
+        parts += [(len(parts), name, n, piece) for n, piece in enumerate(pieces)]
+    names = {name for _, name, _, _ in parts}
+    grouped = {"table-card": "guide"} if {"table-card", "guide"} <= names else {}
+    tasks: dict[str, list] = {}
+    for part in parts:
+        name = part[1]
+        key = grouped.get(name, name if part[2] == 0 and (name, 1) not in COST else f"{name}:{part[2]}")
+        tasks.setdefault(key, []).append(part)
+
+    def cost(task: list) -> int:
+        return sum(COST.get((name, n), COST.get(name, 1)) for _, name, n, _ in task)
+
+    return sorted(tasks.values(), key=cost, reverse=True)
+
+
+def _fit_once(ctx: Context, wanted: list[str]) -> None:
+    """Work out in the parent what every product would work out again in its own process: the per-type text
+    sizes (``same_size: type``, both sides), the types' backs and the print settings."""
+    from kaartenoptafel.layout.back import type_back
+
+    for tid, ctype in ctx.kit.types.items():
+        if not any(card.type == tid for card in ctx.kit.cards):
+            continue
+        tl = ctx.type_layout(ctype)
+        if ctx.spec_of(tid).same_size == "type":
+            ctx.type_sizes(tid, tl.frames)
+            if tl.back_frames:
+                ctx.type_sizes(tid, tl.back_frames)
+        try:
+            type_back(ctx, ctype)
+        except ContentError:
+            pass  # the products report it
+    if {"deck", "board"} & set(wanted):
+        from kaartenoptafel.check.prepress import prepress_for
+
+        prepress_for(ctx, Collector())
+
+
+class _TaskCollector(Collector):
+    """A worker's ``job.out`` for one part: remembers whether an error came from it (``job.out.raise_if_any``,
+    which a serial build raises with every product's problems so far) and where it was asked while still empty
+    (a serial build raises there when an earlier product found a problem)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked_empty = False
+
+    def raise_if_any(self) -> None:
+        if not self.diagnostics:
+            self.asked_empty = True
+            return
+        exc = ContentError(self.diagnostics)
+        exc.from_job = True  # type: ignore[attr-defined]
+        raise exc
+
+
+class _Recorder(Progress):
+    """A worker's progress: silent, it records the steps for the parent's bar."""
+
+    def __init__(self) -> None:
+        super().__init__(1, True)
+        self.steps: list[tuple[int, str]] = []
+
+    def advance(self, n: int = 1, what: str = "") -> None:
+        self.steps.append((n, what))
+
+
+def _worker_start() -> None:
+    """In each worker: die with the parent (Linux), and let go of the stage's lock, which the parent holds."""
+    import os
+
+    from kaartenoptafel.write.atomic import forget_locks
+
+    forget_locks()
+    try:
+        import ctypes
+        import signal
+
+        parent = os.getppid()
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:
+            os._exit(1)
+    except (OSError, AttributeError):
+        pass
+
+
+def _run_task(index: int) -> list[dict]:
+    """Run the parts of one task in this worker; what each did, for the parent to replay."""
+    import dataclasses
+    import traceback
+    from pathlib import Path as _Path
+
+    job, tasks = _FORKED  # type: ignore[misc]
+    results = []
+    memo: dict = {}  # shared by the parts of this task: the guide's plan reuses the table card's layout
+    for order, name, _, fn in tasks[index]:
+        part = dataclasses.replace(job, out=_TaskCollector(), products=[], progress=_Recorder(), memo=memo)
+        result: dict = {"order": order, "name": name, "error": None}
+        try:
+            fn(part)
+        except ContentError as exc:
+            result["error"] = ("content", exc.diagnostics, getattr(exc, "from_job", False))
+        except Exception as exc:  # noqa: BLE001 - handed to the parent, which raises it where a serial build would
+            frames = traceback.extract_tb(exc.__traceback__)
+            if frames and not hasattr(exc, "kot_where"):
+                exc.kot_where = f"{_Path(frames[-1].filename).name}:{frames[-1].lineno}"  # type: ignore[attr-defined]
+            result["error"] = ("crash", exc, None)
+        result.update(products=part.products, diagnostics=part.out.diagnostics, asked=part.out.asked_empty,
+                      steps=part.progress.steps)
+        results.append(result)
+        if result["error"]:
+            break  # a serial build stops here too
+        _settle()
+    return results
+
+
+def _run_parallel(job: Job, tasks: list, workers: int, total: int) -> None:
+    """Run ``tasks`` in ``workers`` forked processes, then replay their results in the serial order into ``job``."""
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    global _FORKED
+    _FORKED = (job, tasks)
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_start)
+    try:
+        pending = {pool.submit(_run_task, i) for i in range(len(tasks))}  # the workers are forked here
+        _FORKED = None
+        job.progress = Progress(total, job.options.quiet)  # after the fork: its drawing thread stays in the parent
+        results: list[dict] = []
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                for result in future.result():
+                    results.append(result)
+                    for n, what in result["steps"]:
+                        job.progress.advance(n, what)
+    except BaseException:
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.kill()  # a worker still drawing: stop it, so Ctrl-C or an error ends the build at once
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    finally:
+        _FORKED = None
+    pool.shutdown(wait=True)
+    for result in sorted(results, key=lambda r: r["order"]):
+        if result["asked"] and job.out:  # a serial build's job.out.raise_if_any() would have raised here
+            job.out.raise_if_any()
+        job.products.extend(result["products"])
+        job.out.extend(result["diagnostics"])
+        error = result["error"]
+        if error is None:
+            continue
+        kind, value, from_job = error
+        if kind == "content":
+            raise ContentError(job.out.diagnostics if from_job else value)
+        raise value
 
 
 def _settle() -> None:

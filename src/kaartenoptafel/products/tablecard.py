@@ -214,18 +214,46 @@ def _table_card(job: Job) -> None:
     card = parse_table_card(section, kit.game, out)
     out.raise_if_any()
     paper = job.options.paper
-    made = render_table_card(job, card, paper)
+    made = _made(job, card, paper)
     if made is None:
         _does_not_fit(section, job.out)
         return
     data, pages, body = made
-    path = job.stage / file_name(paper)
-    write_bytes_atomic(path, data)
+    write_bytes_atomic(job.stage / file_name(paper), data)
+    job.products.append(_record(paper, pages, body))
+    job.progress.advance(1, "table card")
+
+
+def _made(job: Job, card: TableCard, paper: str) -> tuple[bytes, int, float] | None:
+    """:func:`render_table_card`, once per build process: the product and the guide's plan share it."""
+    key = (KIND, paper)
+    if key not in job.memo:
+        job.memo[key] = render_table_card(job, card, paper)
+    return job.memo[key]
+
+
+def _record(paper: str, pages: int, body: float) -> Product:
     extra = {"body_pt": body, "per": "table"}
     if pages == 2:
         extra["duplex"] = "long"
-    job.products.append(Product(KIND, path.name, pages, paper.upper() if paper == "a4" else paper.capitalize(), extra))
-    job.progress.advance(1, "table card")
+    return Product(KIND, file_name(paper), pages, paper.upper() if paper == "a4" else paper.capitalize(), extra)
+
+
+def _plan_table_card(job: Job, out: Collector) -> list[Product]:
+    """The table card's record: its pages are those of its layout (the sizes tried until it fits on two)."""
+    section = job.ctx.kit.sections.get("table_card")
+    if section is None:
+        return []
+    parsed = Collector()
+    card = parse_table_card(section, job.ctx.kit.game, parsed)
+    if parsed.diagnostics:
+        out.extend(parsed.diagnostics)
+        return []
+    made = _made(job, card, job.options.paper)
+    if made is None:
+        _does_not_fit(section, out)
+        return []
+    return [_record(job.options.paper, made[1], made[2])]
 
 
 def _does_not_fit(section, out: Collector) -> None:
@@ -250,5 +278,5 @@ def _check_table_card(ctx, cards, out: Collector) -> None:
         _does_not_fit(section, out)
 
 
-register_product("table-card", _table_card)
+register_product("table-card", _table_card, _plan_table_card)
 register_check("table-card", _check_table_card)

@@ -30,3 +30,15 @@ def finish(ctx, cards, data: bytes, name: str, out: Collector) -> tuple[bytes | 
     profile = prep.separator.profile
     return pdfx, {"colour": "CMYK", "standard": PDFX_VERSION, "output_condition": profile.condition,
                   "profile": profile.description, "preflight": report.as_dict()}
+
+
+def describe(ctx) -> dict:
+    """What the manifest says about a print-shop file that :func:`finish` would make (without its preflight),
+    worked out without making it; {} when the print settings have problems (the product reports them)."""
+    problems = Collector()
+    prep = prepress_for(ctx, problems)
+    if prep is None or prep.separator is None or problems:
+        return {}
+    profile = prep.separator.profile
+    return {"colour": "CMYK", "standard": PDFX_VERSION, "output_condition": profile.condition,
+            "profile": profile.description}
