@@ -343,7 +343,7 @@ def build(options: BuildOptions, ctx: Context | None = None) -> dict:
 # parallel build writes the same files and reports the same problems as a serial one. The guide counts the other
 # products from their plans (PLANS), so it starts at once. Most work first: the print-shop deck and the guide.
 
-COST = {("deck", 1): 6, "guide": 5, ("deck", 0): 3, "table-card": 1, "board": 1, "screen": 0}
+COST = {("deck", 1): 6, ("guide", 0): 4, ("guide", 1): 4, ("deck", 0): 3, "table-card": 2, "board": 1, "screen": 0}
 _FORKED: tuple | None = None  # (job, tasks) of the build whose workers are being forked
 
 
@@ -368,25 +368,18 @@ def job_count(options: BuildOptions) -> int:
 def _tasks(wanted: list[str]) -> list[list[tuple[int, str, int, Callable[[Job], None]]]]:
     """The tasks, most work first: each a list of (place in the serial order, product, part, function).
 
-    A product with PARTS runs as one task per part (the home deck, the print-shop deck); the table card runs in
-    the guide's task, whose plan of the table card would lay it out anyway."""
+    A product with PARTS runs as one task per part: the home deck and the print-shop deck, the A4 guide and the
+    booklet."""
     parts: list[tuple[int, str, int, Callable[[Job], None]]] = []
     for name in wanted:
         fn = PRODUCTS[name]
         pieces = PARTS[name][1] if name in PARTS and PARTS[name][0] is fn else (fn,)
         parts += [(len(parts), name, n, piece) for n, piece in enumerate(pieces)]
-    names = {name for _, name, _, _ in parts}
-    grouped = {"table-card": "guide"} if {"table-card", "guide"} <= names else {}
-    tasks: dict[str, list] = {}
-    for part in parts:
-        name = part[1]
-        key = grouped.get(name, name if part[2] == 0 and (name, 1) not in COST else f"{name}:{part[2]}")
-        tasks.setdefault(key, []).append(part)
 
-    def cost(task: list) -> int:
-        return sum(COST.get((name, n), COST.get(name, 1)) for _, name, n, _ in task)
+    def cost(part: tuple) -> int:
+        return COST.get((part[1], part[2]), COST.get(part[1], 1))
 
-    return sorted(tasks.values(), key=cost, reverse=True)
+    return [[part] for part in sorted(parts, key=cost, reverse=True)]
 
 
 def _fit_once(ctx: Context, wanted: list[str]) -> None:

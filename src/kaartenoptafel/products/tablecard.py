@@ -164,8 +164,10 @@ def _clock(minutes: int) -> str:
     return f"{minutes // 60}:{minutes % 60:02d}"
 
 
-def render_table_card(job: Job, card: TableCard, paper: str) -> tuple[bytes, int, float] | None:
-    """The PDF, its pages and its body size; None when it does not fit on two pages even at the smallest size."""
+def render_table_card(job: Job, card: TableCard, paper: str, measure: bool = False) -> tuple[bytes | None, int, float] | None:
+    """The PDF, its pages and its body size; None when it does not fit on two pages even at the smallest size.
+
+    ``measure``: only the pages and the body size (the PDF is None): each size is laid out once, nothing drawn."""
     ctx = job.ctx
     kit = ctx.kit
     size = (PAPER[paper][0] * mm, PAPER[paper][1] * mm)
@@ -192,17 +194,26 @@ def render_table_card(job: Job, card: TableCard, paper: str) -> tuple[bytes, int
                 known["pages"] = total
                 story = _Story(job, card, body, accent, size[0] - 2 * doc.margin)
                 flow = story.rounds() + ([PageBreak()] if front_back else [Spacer(1, body)]) + story.back()
+                if measure:  # the pages depend on the sizes only, not on what is drawn or on the footer's total
+                    for f in flow:
+                        f.drawOn = _measured_only
                 try:
                     doc.build(flow, canvasmaker=make)
                 except LayoutError:  # one round taller than a page: it does not fit at this size
                     doc.page = MAX_PAGES + 1
                     break
-                if doc.page == total:
+                if measure and doc.page <= MAX_PAGES:
+                    return None, doc.page, body
+                if doc.page == total or measure:
                     break
                 total = doc.page
             if doc.page <= MAX_PAGES:
                 return buffer.getvalue(), doc.page, body
     return None
+
+
+def _measured_only(*args, **kwargs) -> None:
+    """drawOn of a flowable in a pass that only counts pages."""
 
 
 def _table_card(job: Job) -> None:
@@ -249,7 +260,9 @@ def _plan_table_card(job: Job, out: Collector) -> list[Product]:
     if parsed.diagnostics:
         out.extend(parsed.diagnostics)
         return []
-    made = _made(job, card, job.options.paper)
+    key = (KIND, job.options.paper)
+    # made by the product in this process (a serial build), else counted: laid out at each size, nothing drawn
+    made = job.memo[key] if key in job.memo else render_table_card(job, card, job.options.paper, measure=True)
     if made is None:
         _does_not_fit(section, out)
         return []
@@ -274,7 +287,7 @@ def _check_table_card(ctx, cards, out: Collector) -> None:
     if parsed.diagnostics:
         out.extend(parsed.diagnostics)
         return
-    if render_table_card(SimpleNamespace(ctx=ctx), card, "a4") is None:
+    if render_table_card(SimpleNamespace(ctx=ctx), card, "a4", measure=True) is None:
         _does_not_fit(section, out)
 
 
