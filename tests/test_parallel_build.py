@@ -10,6 +10,7 @@ import hashlib
 import re
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -221,3 +222,26 @@ def test_the_workers_print_nothing_and_the_parents_bar_gets_every_step(tmp_path,
     captured = capfd.readouterr()
     assert captured.out == "" and captured.err == ""
     assert sorted(steps[2]) == sorted(steps[1]) and len(steps[1]) == 6
+
+
+def test_warnings_from_workers_are_printed_once_by_the_build(tmp_path, monkeypatch, capfd):
+    """A print-shop warning (a soft image) met by two products in two workers shows once, as in a serial build."""
+    from kaartenoptafel.check import prepress
+
+    def warns(*messages):
+        def product(job) -> None:
+            time.sleep(0.5)  # both workers busy: each product in a process of its own
+            for message in messages:
+                prepress.warn(Pos("cards/x.yaml", 4, 9), message)
+        return product
+
+    monkeypatch.setitem(build_module.PRODUCTS, "w1", warns("soft image", "thin line"))
+    monkeypatch.setitem(build_module.PRODUCTS, "w2", warns("soft image", "dark photo"))
+    shown = []
+    for jobs in (1, 2):
+        monkeypatch.setattr(prepress, "_WARNED", set())
+        build(BuildOptions(project=REPO, out_dir=tmp_path / str(jobs), quiet=True, jobs=jobs, only=("w1", "w2")))
+        shown.append(capfd.readouterr().err.splitlines())
+    assert shown[0] == ["cards/x.yaml:4:9: warning: soft image", "cards/x.yaml:4:9: warning: thin line",
+                        "cards/x.yaml:4:9: warning: dark photo"]
+    assert shown[1] == shown[0]

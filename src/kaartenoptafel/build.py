@@ -317,6 +317,8 @@ def build(options: BuildOptions, ctx: Context | None = None) -> dict:
         job = Job(ctx, cards, printed, stage, options, Collector(), None)  # type: ignore[arg-type]
         if workers > 1:
             _fit_once(ctx, wanted)
+            if "guide" in wanted:
+                _plan_ahead(job)
         gc.freeze()  # see _settle
         try:
             if workers > 1:
@@ -405,6 +407,21 @@ def _fit_once(ctx: Context, wanted: list[str]) -> None:
         prepress_for(ctx, Collector())
 
 
+def _plan_ahead(job: Job) -> None:
+    """The other products' plans, for both halves of the guide, worked out once before forking; their problems
+    and any error are kept and handed to the guide where it reads them, as a serial build would meet them."""
+    from dataclasses import replace
+
+    from kaartenoptafel.products.printplan import other_products
+
+    ahead = replace(job, out=Collector(), memo={})
+    try:
+        found, exc = other_products(ahead), None
+    except Exception as error:  # noqa: BLE001 - raised in the guide's task, where a serial build meets it
+        found, exc = [], error
+    job.memo["other_products"] = (found, list(ahead.out.diagnostics), exc)
+
+
 class _TaskCollector(Collector):
     """A worker's ``job.out`` for one part: remembers whether an error came from it (``job.out.raise_if_any``,
     which a serial build raises with every product's problems so far) and where it was asked while still empty
@@ -459,12 +476,15 @@ def _run_task(index: int) -> list[dict]:
     import traceback
     from pathlib import Path as _Path
 
+    from kaartenoptafel.check import prepress
+
     job, tasks = _FORKED  # type: ignore[misc]
     results = []
-    memo: dict = {}  # shared by the parts of this task: the guide's plan reuses the table card's layout
+    memo = dict(job.memo)  # what the parent worked out before forking (the plans), then this task's own
     for order, name, _, fn in tasks[index]:
         part = dataclasses.replace(job, out=_TaskCollector(), products=[], progress=_Recorder(), memo=memo)
         result: dict = {"order": order, "name": name, "error": None}
+        prepress.SINK = warned = []  # the parent prints them, once, in the serial order
         try:
             fn(part)
         except ContentError as exc:
@@ -475,7 +495,7 @@ def _run_task(index: int) -> list[dict]:
                 exc.kot_where = f"{_Path(frames[-1].filename).name}:{frames[-1].lineno}"  # type: ignore[attr-defined]
             result["error"] = ("crash", exc, None)
         result.update(products=part.products, diagnostics=part.out.diagnostics, asked=part.out.asked_empty,
-                      steps=part.progress.steps)
+                      steps=part.progress.steps, warned=warned)
         results.append(result)
         if result["error"]:
             break  # a serial build stops here too
@@ -511,9 +531,13 @@ def _run_parallel(job: Job, tasks: list, workers: int, total: int) -> None:
     finally:
         _FORKED = None
     pool.shutdown(wait=True)
+    from kaartenoptafel.check.prepress import warn_line
+
     for result in sorted(results, key=lambda r: r["order"]):
         if result["asked"] and job.out:  # a serial build's job.out.raise_if_any() would have raised here
             job.out.raise_if_any()
+        for line in result["warned"]:
+            warn_line(line)
         job.products.extend(result["products"])
         job.out.extend(result["diagnostics"])
         error = result["error"]

@@ -40,6 +40,13 @@ def other_products(job: Job) -> list[Product]:
     for them and a parallel build prints the same checklist as a serial one. A plan's problems are reported here
     only for products this build does not make (``--only guide``); the others report their own. A product
     without a plan is built in a scratch folder and thrown away."""
+    counted = job.memo.get("other_products")
+    if counted is not None:  # worked out once before the workers were forked (build.plan_ahead)
+        products, diagnostics, exc = counted
+        job.out.extend(diagnostics)
+        if exc is not None:
+            raise exc
+        return list(products)
     found: list[Product] = []
     ran = set(job.options.only) if job.options.only else set(PRODUCTS)
     for name, fn in PRODUCTS.items():
