@@ -347,6 +347,7 @@ def build(options: BuildOptions, ctx: Context | None = None) -> dict:
 
 COST = {("deck", 1): 6, ("guide", 0): 4, ("guide", 1): 4, ("deck", 0): 3, "table-card": 2, "board": 1, "screen": 0}
 _FORKED: tuple | None = None  # (job, tasks) of the build whose workers are being forked
+_FORK_LOCK = threading.Lock()
 
 
 def job_count(options: BuildOptions) -> int:
@@ -509,11 +510,14 @@ def _run_parallel(job: Job, tasks: list, workers: int, total: int) -> None:
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     global _FORKED
-    _FORKED = (job, tasks)
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_start)
     try:
-        pending = {pool.submit(_run_task, i) for i in range(len(tasks))}  # the workers are forked here
-        _FORKED = None
+        with _FORK_LOCK:  # two builds in one process (`kot edit`) fork one at a time, each with its own job
+            _FORKED = (job, tasks)
+            try:
+                pending = {pool.submit(_run_task, i) for i in range(len(tasks))}  # the workers are forked here
+            finally:
+                _FORKED = None
         job.progress = Progress(total, job.options.quiet)  # after the fork: its drawing thread stays in the parent
         results: list[dict] = []
         while pending:
@@ -528,8 +532,6 @@ def _run_parallel(job: Job, tasks: list, workers: int, total: int) -> None:
             process.kill()  # a worker still drawing: stop it, so Ctrl-C or an error ends the build at once
         pool.shutdown(wait=True, cancel_futures=True)
         raise
-    finally:
-        _FORKED = None
     pool.shutdown(wait=True)
     from kaartenoptafel.check.prepress import warn_line
 
