@@ -17,6 +17,7 @@ import pytest
 from pypdf import PdfReader
 
 from kaartenoptafel import build as build_module
+from kaartenoptafel import workers as workers_module
 from kaartenoptafel.build import PLANS, BuildOptions, Job, Progress, build, prepare
 from kaartenoptafel.cli import main
 from kaartenoptafel.commands.regions import list_regions
@@ -86,8 +87,8 @@ def test_a_parallel_build_writes_the_same_bytes_as_a_serial_one(region, tmp_path
     serial, parallel = tmp_path / "serial", tmp_path / "parallel"
     build(BuildOptions(project=REPO, out_dir=serial, region=region, quiet=True, jobs=1))
     seen = []
-    real = build_module._run_parallel
-    monkeypatch.setattr(build_module, "_run_parallel", lambda *a: seen.append(a[2]) or real(*a))
+    real = workers_module.run_parallel
+    monkeypatch.setattr(workers_module, "run_parallel", lambda *a: seen.append(a[2]) or real(*a))
     build(BuildOptions(project=REPO, out_dir=parallel, region=region, quiet=True, jobs=2))
     assert seen == [2]  # it did run in two processes
     name = region or "default"
@@ -98,8 +99,8 @@ def test_a_parallel_build_writes_the_same_bytes_as_a_serial_one(region, tmp_path
 
 def test_kot_jobs_and_the_option_choose_serial_or_parallel(tmp_path, monkeypatch, capsys):
     seen = []
-    real = build_module._run_parallel
-    monkeypatch.setattr(build_module, "_run_parallel", lambda *a: seen.append(a[2]) or real(*a))
+    real = workers_module.run_parallel
+    monkeypatch.setattr(workers_module, "run_parallel", lambda *a: seen.append(a[2]) or real(*a))
     args = ["kot", "build", "--project", str(REPO), "--out", str(tmp_path), "-q", "--only", "screen", "--only", "board"]
     for env, extra, workers in (("1", [], []), ("2", [], [2]), ("1", ["--jobs", "2"], [2]), ("2", ["--jobs", "1"], [])):
         seen.clear()

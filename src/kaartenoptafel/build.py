@@ -295,7 +295,7 @@ def variant_name(region: str | None) -> str:
 def build(options: BuildOptions, ctx: Context | None = None) -> dict:
     """Build one variant; returns the manifest. Raises ContentError; the old output then stays as it was.
 
-    The products run in worker processes when there is more than one core (see :func:`_run_parallel`), else
+    The products run in worker processes when there is more than one core (see :mod:`kaartenoptafel.workers`), else
     one after another; the files, the manifest and the problems reported are the same either way."""
     _load_optional_products()
     if ctx is None:
@@ -317,12 +317,15 @@ def build(options: BuildOptions, ctx: Context | None = None) -> dict:
         job = Job(ctx, cards, printed, stage, options, Collector(), None)  # type: ignore[arg-type]
         if workers > 1:
             _fit_once(ctx, wanted)
-            if "guide" in wanted:
-                _plan_ahead(job)
+            for name in wanted:
+                if name in AHEAD:
+                    AHEAD[name](job)
         gc.freeze()  # see _settle
         try:
             if workers > 1:
-                _run_parallel(job, tasks, workers, len(wanted) * 2)
+                from kaartenoptafel import workers as pool
+
+                pool.run_parallel(job, tasks, workers, lambda: Progress(len(wanted) * 2, options.quiet), _settle)
             else:
                 job.progress = Progress(len(wanted) * 2, options.quiet)
                 for name in wanted:
@@ -346,8 +349,8 @@ def build(options: BuildOptions, ctx: Context | None = None) -> dict:
 # products from their plans (PLANS), so it starts at once. Most work first: the print-shop deck and the guide.
 
 COST = {("deck", 1): 6, ("guide", 0): 4, ("guide", 1): 4, ("deck", 0): 3, "table-card": 2, "board": 1, "screen": 0}
-_FORKED: tuple | None = None  # (job, tasks) of the build whose workers are being forked
-_FORK_LOCK = threading.Lock()
+# Work a product's tasks share, done once in the parent before forking (the guide's plans of the other products).
+AHEAD: dict[str, Callable[[Job], None]] = {}
 
 
 def job_count(options: BuildOptions) -> int:
@@ -406,149 +409,6 @@ def _fit_once(ctx: Context, wanted: list[str]) -> None:
         from kaartenoptafel.check.prepress import prepress_for
 
         prepress_for(ctx, Collector())
-
-
-def _plan_ahead(job: Job) -> None:
-    """The other products' plans, for both halves of the guide, worked out once before forking; their problems
-    and any error are kept and handed to the guide where it reads them, as a serial build would meet them."""
-    from dataclasses import replace
-
-    from kaartenoptafel.products.printplan import other_products
-
-    ahead = replace(job, out=Collector(), memo={})
-    try:
-        found, exc = other_products(ahead), None
-    except Exception as error:  # noqa: BLE001 - raised in the guide's task, where a serial build meets it
-        found, exc = [], error
-    job.memo["other_products"] = (found, list(ahead.out.diagnostics), exc)
-
-
-class _TaskCollector(Collector):
-    """A worker's ``job.out`` for one part: remembers whether an error came from it (``job.out.raise_if_any``,
-    which a serial build raises with every product's problems so far) and where it was asked while still empty
-    (a serial build raises there when an earlier product found a problem)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.asked_empty = False
-
-    def raise_if_any(self) -> None:
-        if not self.diagnostics:
-            self.asked_empty = True
-            return
-        exc = ContentError(self.diagnostics)
-        exc.from_job = True  # type: ignore[attr-defined]
-        raise exc
-
-
-class _Recorder(Progress):
-    """A worker's progress: silent, it records the steps for the parent's bar."""
-
-    def __init__(self) -> None:
-        super().__init__(1, True)
-        self.steps: list[tuple[int, str]] = []
-
-    def advance(self, n: int = 1, what: str = "") -> None:
-        self.steps.append((n, what))
-
-
-def _worker_start() -> None:
-    """In each worker: die with the parent (Linux), and let go of the stage's lock, which the parent holds."""
-    import os
-
-    from kaartenoptafel.write.atomic import forget_locks
-
-    forget_locks()
-    try:
-        import ctypes
-        import signal
-
-        parent = os.getppid()
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        if os.getppid() != parent:
-            os._exit(1)
-    except (OSError, AttributeError):
-        pass
-
-
-def _run_task(index: int) -> list[dict]:
-    """Run the parts of one task in this worker; what each did, for the parent to replay."""
-    import dataclasses
-    import traceback
-    from pathlib import Path as _Path
-
-    from kaartenoptafel.check import prepress
-
-    job, tasks = _FORKED  # type: ignore[misc]
-    results = []
-    memo = dict(job.memo)  # what the parent worked out before forking (the plans), then this task's own
-    for order, name, _, fn in tasks[index]:
-        part = dataclasses.replace(job, out=_TaskCollector(), products=[], progress=_Recorder(), memo=memo)
-        result: dict = {"order": order, "name": name, "error": None}
-        prepress.SINK = warned = []  # the parent prints them, once, in the serial order
-        try:
-            fn(part)
-        except ContentError as exc:
-            result["error"] = ("content", exc.diagnostics, getattr(exc, "from_job", False))
-        except Exception as exc:  # noqa: BLE001 - handed to the parent, which raises it where a serial build would
-            frames = traceback.extract_tb(exc.__traceback__)
-            if frames and not hasattr(exc, "kot_where"):
-                exc.kot_where = f"{_Path(frames[-1].filename).name}:{frames[-1].lineno}"  # type: ignore[attr-defined]
-            result["error"] = ("crash", exc, None)
-        result.update(products=part.products, diagnostics=part.out.diagnostics, asked=part.out.asked_empty,
-                      steps=part.progress.steps, warned=warned)
-        results.append(result)
-        if result["error"]:
-            break  # a serial build stops here too
-        _settle()
-    return results
-
-
-def _run_parallel(job: Job, tasks: list, workers: int, total: int) -> None:
-    """Run ``tasks`` in ``workers`` forked processes, then replay their results in the serial order into ``job``."""
-    import multiprocessing
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-
-    global _FORKED
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_start)
-    try:
-        with _FORK_LOCK:  # two builds in one process (`kot edit`) fork one at a time, each with its own job
-            _FORKED = (job, tasks)
-            try:
-                pending = {pool.submit(_run_task, i) for i in range(len(tasks))}  # the workers are forked here
-            finally:
-                _FORKED = None
-        job.progress = Progress(total, job.options.quiet)  # after the fork: its drawing thread stays in the parent
-        results: list[dict] = []
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                for result in future.result():
-                    results.append(result)
-                    for n, what in result["steps"]:
-                        job.progress.advance(n, what)
-    except BaseException:
-        for process in list(getattr(pool, "_processes", {}).values()):
-            process.kill()  # a worker still drawing: stop it, so Ctrl-C or an error ends the build at once
-        pool.shutdown(wait=True, cancel_futures=True)
-        raise
-    pool.shutdown(wait=True)
-    from kaartenoptafel.check.prepress import warn_line
-
-    for result in sorted(results, key=lambda r: r["order"]):
-        if result["asked"] and job.out:  # a serial build's job.out.raise_if_any() would have raised here
-            job.out.raise_if_any()
-        for line in result["warned"]:
-            warn_line(line)
-        job.products.extend(result["products"])
-        job.out.extend(result["diagnostics"])
-        error = result["error"]
-        if error is None:
-            continue
-        kind, value, from_job = error
-        if kind == "content":
-            raise ContentError(job.out.diagnostics if from_job else value)
-        raise value
 
 
 def _settle() -> None:

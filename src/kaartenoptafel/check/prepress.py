@@ -190,7 +190,7 @@ def check_ink(prep: Prepress, out: Collector) -> None:
 
 
 _WARNED: set[str] = set()
-SINK: list[str] | None = None  # in a build's worker process: the warnings, for the build to print (build._run_task)
+SINK: list[str] | None = None  # in a build's worker process: the warnings, for the build to print (workers._run_task)
 
 
 def warn(pos: Pos | None, message: str) -> None:

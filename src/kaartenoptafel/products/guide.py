@@ -17,7 +17,7 @@ from pathlib import Path
 from reportlab.lib.units import mm
 
 from kaartenoptafel import __version__
-from kaartenoptafel.build import PARTS, Job, Product, register_product
+from kaartenoptafel.build import AHEAD, PARTS, Job, Product, register_product
 from kaartenoptafel.errors import Collector
 from kaartenoptafel.impose.booklet import padded, write_booklet
 from kaartenoptafel.impose.grid import PAPER
@@ -138,5 +138,19 @@ def _guide(job: Job) -> None:
     _guide_booklet(job)
 
 
+def _plan_ahead(job: Job) -> None:
+    """The other products' plans, for both halves of the guide, worked out once before forking; their problems
+    and any error are kept and handed to the guide where it reads them, as a serial build would meet them."""
+    from dataclasses import replace
+
+    ahead = replace(job, out=Collector(), memo={})
+    try:
+        found, exc = other_products(ahead), None
+    except Exception as error:  # noqa: BLE001 - raised in the guide's task, where a serial build meets it
+        found, exc = [], error
+    job.memo["other_products"] = (found, list(ahead.out.diagnostics), exc)
+
+
 register_product("guide", _guide)
 PARTS["guide"] = (_guide, (_guide_a4, _guide_booklet))
+AHEAD["guide"] = _plan_ahead
