@@ -88,8 +88,12 @@ def _run_task(index: int) -> list[dict]:
             result["error"] = ("content", exc.diagnostics, getattr(exc, "from_job", False))
         except Exception as exc:  # noqa: BLE001 - handed to the parent, which raises it where a serial build would
             frames = traceback.extract_tb(exc.__traceback__)
-            if frames and not hasattr(exc, "kot_where"):
-                exc.kot_where = f"{_Path(frames[-1].filename).name}:{frames[-1].lineno}"  # type: ignore[attr-defined]
+            try:  # for the short report (where it happened) and KOT_DEBUG (the traceback in this worker)
+                if frames and not hasattr(exc, "kot_where"):
+                    exc.kot_where = f"{_Path(frames[-1].filename).name}:{frames[-1].lineno}"  # type: ignore[attr-defined]
+                exc.kot_traceback = "".join(traceback.format_exception(exc))  # type: ignore[attr-defined]
+            except AttributeError:
+                pass
             result["error"] = ("crash", exc, None)
         result.update(products=part.products, diagnostics=part.out.diagnostics, asked=part.out.asked_empty,
                       steps=part.progress.steps, warned=warned)
@@ -144,4 +148,8 @@ def run_parallel(job, tasks: list, workers: int, make_progress: Callable, settle
         kind, value, from_job = error
         if kind == "content":
             raise ContentError(job.out.diagnostics if from_job else value)
+        if isinstance(getattr(value, "kot_traceback", None), str):
+            from concurrent.futures.process import _RemoteTraceback
+
+            raise value from _RemoteTraceback(value.kot_traceback)
         raise value
