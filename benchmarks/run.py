@@ -10,9 +10,12 @@ lengths, every tenth card a photo card), then builds, each in a fresh process (c
 * floor       benchmarks/floor.py: the same cards 9-up on A4 with plain reportlab (no layout engine)
 * home deck   deck-a4.pdf, as ``kot build`` writes it
 * print shop  deck-printshop.pdf
-* whole kit   ``kot build``: every product (decks, board, guide, ...)
+* whole kit   ``kot build``: every product (decks, board, guide, ...), the products side by side on every core
 
-and reports wall time, cards per second, CPU time, peak memory (max RSS of the process, from wait4)
+and, for a project of ``--parallel-size`` cards (3,000), the whole kit with ``--jobs 1`` (one product after
+another) and ``--jobs 2`` (two processes): "whole kit (2 cores)" is the wall time a user waits, against the floor.
+
+Each row reports wall time, cards per second, CPU time, peak memory (max RSS of the process, from wait4)
 and PDF bytes per card, each also as a multiple of the floor's figure. The runs of one size are
 interleaved (floor, home, print shop, floor, home, ...), so a busy spell on a shared machine falls on
 all of them alike, and each build's figures are those of its run with the least CPU time: CPU time
@@ -183,6 +186,8 @@ def main() -> None:
     parser.add_argument("--no-kit", action="store_true", help="skip the whole-kit builds of the synthetic projects")
     parser.add_argument("--no-default-kit", action="store_true",
                         help="skip the default kit's build, kot preview and kot build --all")
+    parser.add_argument("--parallel-size", type=int, default=3000,
+                        help="cards of the project whose whole kit is built with --jobs 1 and --jobs 2 (0: skip)")
     parser.add_argument("--markdown", action="store_true", help="print the tables as Markdown")
     args = parser.parse_args()
     sizes = [int(s.replace("_", "").replace(",", "")) for s in args.sizes.split(",") if s.strip()]
@@ -237,6 +242,24 @@ def main() -> None:
             if not args.markdown:
                 print(f"{'':>9}({summary['faces']} different card faces, {summary['image_cards']} photo cards)",
                       flush=True)
+
+        if args.parallel_size and not args.no_kit and has_option("build", "--jobs"):
+            n = args.parallel_size
+            project = work / f"project-{n}-parallel"
+            make_project(REPO, project, n)
+            out = work / f"out-{n}-parallel"
+            out.mkdir(exist_ok=True)
+            # the products of one `kot build` one after another, then side by side in two processes; the CPU
+            # time counts the workers too (wait4 reports what the process and the children it waited for used)
+            floor, serial, two = interleaved(args.repeat or 2, [
+                ([sys.executable, str(HERE / "floor.py"), str(project / "floor.json"), str(out / "floor.pdf")],
+                 [out / "floor.pdf"]),
+                (kot("build", "-p", str(project), "--out", str(out / "kit1"), "-q", "--jobs", "1"), [out / "kit1"]),
+                (kot("build", "-p", str(project), "--out", str(out / "kit2"), "-q", "--jobs", "2"), [out / "kit2"]),
+            ])
+            add(fmt_row(n, "floor", floor, floor))
+            add(fmt_row(n, "whole kit (serial)", serial, floor))
+            add(fmt_row(n, "whole kit (2 cores)", two, floor))
 
         extra = [] if args.no_default_kit else default_kit(work, max(args.repeat, 5))
     finally:

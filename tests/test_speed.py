@@ -230,7 +230,8 @@ def test_the_guide_draws_each_card_once_per_format(repo, tmp_path, monkeypatch):
     real_build = BaseDocTemplate.build
     monkeypatch.setattr(BaseDocTemplate, "build", lambda self, *a, **k: (passes.append(type(self)),
                                                                           real_build(self, *a, **k))[1])
-    manifest = build(BuildOptions(project=repo, out_dir=tmp_path, only=("guide",), quiet=True))
+    # in this process (jobs=1): a parallel build draws the A4 guide and the booklet in workers, out of sight here
+    manifest = build(BuildOptions(project=repo, out_dir=tmp_path, only=("guide",), quiet=True, jobs=1))
     assert {p["kind"] for p in manifest["products"]} == {"guide-a4", "guide-booklet"}
     assert len({page for page, _ in catalogue}) == 2  # A4 and A5
     assert len(set(catalogue)) >= 2 * 60  # the default kit's cards, on each
@@ -272,7 +273,10 @@ def test_a_build_keeps_what_lives_between_products_out_of_the_collector_and_give
             real(job)
 
         monkeypatch.setitem(build_module.PRODUCTS, name, counting)
-    build_module.build(build_module.BuildOptions(project=repo, out_dir=tmp_path, only=("board", "guide"), quiet=True))
+    # one after another (jobs=1): the products see this process's collector (in parallel each worker inherits the
+    # frozen kit from the parent and settles after each of its products the same way)
+    build_module.build(build_module.BuildOptions(project=repo, out_dir=tmp_path, only=("board", "guide"), quiet=True,
+                                                 jobs=1))
     assert seen["board"] > before + 10_000  # the loaded kit: frozen before the first product
     assert seen["guide"] > seen["board"]  # and what the board left alive (remembered fits, its manifest entry)
     assert gc.get_freeze_count() == before

@@ -40,6 +40,7 @@ class BuildOptions:
     overlap: float = 10.0
     quiet: bool = False
     tables: int | None = None  # tables that play this session; None: `tables` in cards/game.yaml
+    jobs: int | None = None  # processes for the products; None: KOT_JOBS, else every core; 1: one after another
 
 
 @dataclass
@@ -113,6 +114,7 @@ class Job:
     out: Collector
     progress: Progress
     products: list[Product] = field(default_factory=list)
+    memo: dict = field(default_factory=dict)  # what one product works out and another's plan reuses, per process
 
 
 def prepare(project: Path, region: str | None = None, layout: str = "default.yaml") -> Context:
@@ -164,9 +166,8 @@ def _check_layout_fields(kit: Kit, spec, out: Collector) -> None:
                       f"accent 'by: {tl.accent_by}' is not a field of '{tid}'")
 
 
-def _deck(job: Job) -> None:
-    from kaartenoptafel.products.deck import component_sizes, home_sheet_facts, write_home_deck
-    from kaartenoptafel.write import printshop
+def _home_deck(job: Job) -> None:
+    from kaartenoptafel.products.deck import home_sheet_facts, write_home_deck
 
     opts = job.options
     home = job.stage / f"deck-{opts.paper}.pdf"
@@ -176,6 +177,12 @@ def _deck(job: Job) -> None:
                                 {"duplex": opts.duplex, "back_offset_mm": list(opts.back_offset),
                                  **home_sheet_facts(job.ctx, opts.paper, opts.duplex, opts.back_offset, opts.gutter, job.printed)}))
     job.progress.advance(1, "deck (home)")
+
+
+def _printshop_deck(job: Job) -> None:
+    from kaartenoptafel.products.deck import component_sizes
+    from kaartenoptafel.write import printshop
+
     shop = job.stage / "deck-printshop.pdf"
     result, about = printshop.write_deck(job.ctx, job.printed, job.cards, shop, job.out)  # in parts: flat memory
     if result is not None:  # else the build fails with the located problems in job.out
@@ -184,13 +191,43 @@ def _deck(job: Job) -> None:
     job.progress.advance(1, "deck (print shop)")
 
 
+def _deck(job: Job) -> None:
+    _home_deck(job)
+    _printshop_deck(job)
+
+
+def _plan_deck(job: Job, out: Collector) -> list[Product]:
+    """The deck's manifest records without drawing a card: its pages are its sheets (the grid's cards per sheet,
+    each type on sheets of its own) and, in the print-shop file, a front and a back page per printed card."""
+    from kaartenoptafel.products.deck import component_sizes, home_pages, home_sheet_facts, paper_name, printshop_paper
+    from kaartenoptafel.write import printshop
+
+    opts, ctx = job.options, job.ctx
+    home = Product("deck-home", f"deck-{opts.paper}.pdf", home_pages(ctx, job.printed, opts.paper, opts.duplex, opts.gutter),
+                   paper_name(opts.paper),
+                   {"duplex": opts.duplex, "back_offset_mm": list(opts.back_offset),
+                    **home_sheet_facts(ctx, opts.paper, opts.duplex, opts.back_offset, opts.gutter, job.printed)})
+    shop = Product("deck-printshop", "deck-printshop.pdf", 2 * len(job.printed), printshop_paper(ctx),
+                   {"sizes": component_sizes(ctx), **printshop.describe(ctx)})
+    return [home, shop]
+
+
 PRODUCTS: dict[str, Callable[[Job], None]] = {"deck": _deck}
 # Checks a product runs without writing anything, so `kot validate` finds what `kot build` would.
 CHECKS: dict[str, Callable[[Context, list[ResolvedCard], Collector], None]] = {}
+# A product's manifest records worked out without writing it (pages by arithmetic where that is possible): the
+# guide's checklist and print plan count from these, so the guide need not wait for the other products.
+PLANS: dict[str, Callable[[Job, Collector], list[Product]]] = {"deck": _plan_deck}
+# Products that run in more than one task when the build runs in parallel: (the product, its parts in order).
+PARTS: dict[str, tuple[Callable[[Job], None], tuple[Callable[[Job], None], ...]]] = {
+    "deck": (_deck, (_home_deck, _printshop_deck))}
 
 
-def register_product(name: str, fn: Callable[[Job], None]) -> None:
+def register_product(name: str, fn: Callable[[Job], None],
+                     plan: Callable[[Job, Collector], list[Product]] | None = None) -> None:
     PRODUCTS[name] = fn
+    if plan is not None:
+        PLANS[name] = plan
 
 
 def register_check(name: str, fn: Callable[[Context, list[ResolvedCard], Collector], None]) -> None:
@@ -251,7 +288,10 @@ def variant_name(region: str | None) -> str:
 
 
 def build(options: BuildOptions, ctx: Context | None = None) -> dict:
-    """Build one variant; returns the manifest. Raises ContentError; the old output then stays as it was."""
+    """Build one variant; returns the manifest. Raises ContentError; the old output then stays as it was.
+
+    The products run in worker processes when there is more than one core (see :mod:`kaartenoptafel.workers`), else
+    one after another; the files, the manifest and the problems reported are the same either way."""
     _load_optional_products()
     if ctx is None:
         ctx = prepare(options.project, options.region, options.layout)
@@ -266,21 +306,104 @@ def build(options: BuildOptions, ctx: Context | None = None) -> dict:
     cards = ctx.resolved()
     printed = expand(deck_order(ctx.kit, cards))
     final = options.out_dir / variant_name(options.region)
-    progress = Progress(len(wanted) * 2, options.quiet)
+    tasks = _tasks(wanted)
+    workers = min(job_count(options), len(tasks))
     with staged_folder(final) as stage:
-        job = Job(ctx, cards, printed, stage, options, Collector(), progress)
+        job = Job(ctx, cards, printed, stage, options, Collector(), None)  # type: ignore[arg-type]
+        if workers > 1:
+            _fit_once(ctx, wanted)
+            for name in wanted:
+                if name in AHEAD:
+                    AHEAD[name](job)
         gc.freeze()  # see _settle
         try:
-            for name in wanted:
-                PRODUCTS[name](job)
-                _settle()
+            if workers > 1:
+                from kaartenoptafel import workers as pool
+
+                pool.run_parallel(job, tasks, workers, lambda: Progress(len(wanted) * 2, options.quiet), _settle)
+            else:
+                job.progress = Progress(len(wanted) * 2, options.quiet)
+                for name in wanted:
+                    PRODUCTS[name](job)
+                    _settle()
         finally:
             gc.unfreeze()
-            progress.close()
+            if job.progress is not None:
+                job.progress.close()
         job.out.raise_if_any()
         manifest = _manifest(job, final)
         write_json_atomic(stage / "manifest.json", manifest)
     return manifest
+
+
+# -- products in parallel ---------------------------------------------------------------------------------------
+#
+# After the shared load and fit, each task (a product, or a part of one) runs in a forked worker that inherits the
+# loaded kit; the parent replays what the tasks did in the serial order (records, problems, the first error), so a
+# parallel build writes the same files and reports the same problems as a serial one. The guide counts the other
+# products from their plans (PLANS), so it starts at once. Most work first: the print-shop deck and the guide.
+
+COST = {("deck", 1): 6, ("guide", 0): 4, ("guide", 1): 4, ("deck", 0): 3, "table-card": 2, "board": 1, "screen": 0}
+# Work a product's tasks share, done once in the parent before forking (the guide's plans of the other products).
+AHEAD: dict[str, Callable[[Job], None]] = {}
+
+
+def job_count(options: BuildOptions) -> int:
+    """Processes for the products: --jobs, else KOT_JOBS, else every core; 1 where fork is not available."""
+    import multiprocessing
+    import os
+
+    jobs = options.jobs
+    if jobs is None:
+        try:
+            jobs = int(os.environ.get("KOT_JOBS", "") or 0) or None
+        except ValueError:
+            jobs = None
+    if jobs is None:
+        jobs = os.cpu_count() or 1
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, jobs)
+
+
+def _tasks(wanted: list[str]) -> list[list[tuple[int, str, int, Callable[[Job], None]]]]:
+    """The tasks, most work first: each a list of (place in the serial order, product, part, function).
+
+    A product with PARTS runs as one task per part: the home deck and the print-shop deck, the A4 guide and the
+    booklet."""
+    parts: list[tuple[int, str, int, Callable[[Job], None]]] = []
+    for name in wanted:
+        fn = PRODUCTS[name]
+        pieces = PARTS[name][1] if name in PARTS and PARTS[name][0] is fn else (fn,)
+        parts += [(len(parts), name, n, piece) for n, piece in enumerate(pieces)]
+
+    def cost(part: tuple) -> int:
+        return COST.get((part[1], part[2]), COST.get(part[1], 1))
+
+    return [[part] for part in sorted(parts, key=cost, reverse=True)]
+
+
+def _fit_once(ctx: Context, wanted: list[str]) -> None:
+    """Work out in the parent what every product would work out again in its own process: the per-type text
+    sizes (``same_size: type``, both sides), the types' backs and the print settings."""
+    from kaartenoptafel.layout.back import type_back
+
+    for tid, ctype in ctx.kit.types.items():
+        if not any(card.type == tid for card in ctx.kit.cards):
+            continue
+        tl = ctx.type_layout(ctype)
+        if ctx.spec_of(tid).same_size == "type":
+            ctx.type_sizes(tid, tl.frames)
+            if tl.back_frames:
+                ctx.type_sizes(tid, tl.back_frames)
+        try:
+            type_back(ctx, ctype)
+        except ContentError:
+            pass  # the products report it
+    if {"deck", "board"} & set(wanted):
+        from kaartenoptafel.check.prepress import prepress_for
+
+        prepress_for(ctx, Collector())
 
 
 def _settle() -> None:

@@ -174,8 +174,11 @@ def schema(project: str | None, output: str | None, kind: str | None, list_kinds
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("--all", "all_variants", is_flag=True,
               help="Build the base kit and every region ('kot regions'), in parallel, each into OUT/<variant>/.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None, metavar="N",
+              help="Processes to build in: the products of one variant side by side, or with --all the variants. "
+                   "Default: KOT_JOBS, else every core; 1: one after another. The files are the same either way.")
 def build(project, region, paper, duplex, back_offset, gutter, tables, only, layout, out_dir, board_size, overlap,
-          quiet, all_variants) -> None:
+          quiet, all_variants, jobs) -> None:
     """Build the print-ready PDFs into OUT/<variant>/ with a manifest.json."""
     from kaartenoptafel.build import BuildOptions, build as run_build, product_names
 
@@ -187,7 +190,7 @@ def build(project, region, paper, duplex, back_offset, gutter, tables, only, lay
     options = BuildOptions(
         project=root, out_dir=Path(out_dir), region=region, paper=paper.lower(), duplex=duplex,
         back_offset=back_offset, only=tuple(only), layout=layout, board_size=board_size.lower(),
-        overlap=overlap, quiet=quiet, gutter=gutter, tables=tables,
+        overlap=overlap, quiet=quiet, gutter=gutter, tables=tables, jobs=jobs,
     )
     if all_variants and region:
         raise click.UsageError("use either --all or --region NAME, not both")
@@ -293,7 +296,9 @@ def _shown(filename) -> str:
 
 def _internal(exc: BaseException) -> None:
     frames = traceback.extract_tb(exc.__traceback__)
-    where = f"{Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else "?"
+    where = getattr(exc, "kot_where", None)  # a fault in a worker process: where it happened there
+    if not isinstance(where, str):
+        where = f"{Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else "?"
     click.echo(
         printable(f"internal error in kaartenoptafel {__version__}: {exc.__class__.__name__}: {exc} (at {where})") + "\n"
         "This is a bug, not a problem in your cards. Please report it with the command you ran\n"

@@ -190,14 +190,21 @@ def check_ink(prep: Prepress, out: Collector) -> None:
 
 
 _WARNED: set[str] = set()
+SINK: list[str] | None = None  # in a build's worker process: the warnings, for the build to print (workers._run_task)
 
 
 def warn(pos: Pos | None, message: str) -> None:
     """A warning on stderr, once per process: the build goes on (a print shop may still accept it)."""
-    line = str(Diagnostic(pos, message, severity="warning"))
+    warn_line(str(Diagnostic(pos, message, severity="warning")))
+
+
+def warn_line(line: str) -> None:
     if line not in _WARNED:
         _WARNED.add(line)
-        print(line, file=sys.stderr)
+        if SINK is not None:
+            SINK.append(line)
+        else:
+            print(line, file=sys.stderr)
 
 
 def check_images(ctx, prep: Prepress, cards, out: Collector) -> None:

@@ -6,7 +6,6 @@ A region (or language) is an overlay in ``cards/regions/<name>.yaml``: see :mod:
 from __future__ import annotations
 
 import json
-import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import replace
 from pathlib import Path
@@ -160,8 +159,12 @@ def build_all(options, workers: int | None = None) -> list[dict]:
 
     root = options.project
     variants: list[str | None] = [None, *list_regions(root)]
-    workers = workers or min(len(variants), os.cpu_count() or 1)
-    jobs = [replace(options, region=v, quiet=True) for v in variants]  # one bar, drawn here: none in the workers
+    from kaartenoptafel.build import job_count
+
+    workers = workers or min(len(variants), job_count(options))
+    # one bar, drawn here: none in the workers; a variant's products one after another when the variants are
+    # built side by side (no pool inside a pool), else in parallel
+    jobs = [replace(options, region=v, quiet=True, jobs=1 if workers > 1 else options.jobs) for v in variants]
     results: list = [None] * len(jobs)
     if workers <= 1:
         progress = Progress(len(jobs), options.quiet, unit="variants")

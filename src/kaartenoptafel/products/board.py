@@ -49,6 +49,47 @@ def prepare_board(ctx: Context, cards: list[ResolvedCard], size: str, out: Colle
 def _board_product(job: Job) -> None:
     """board-poster, board-tiles and both worksheets; every problem of any of them is reported at once."""
     ctx, opts = job.ctx, job.options
+    board, ts, texts, plan, sheets, problems = _laid_out(job)
+    if problems or board is None or plan is None:
+        job.out.extend(problems)
+        return
+    size, paper = opts.board_size, opts.paper
+    poster = job.stage / f"board-poster-{size}.pdf"
+    data, about = printshop.finish(ctx, job.cards, write_poster(ctx, board), poster.name, job.out)  # CMYK PDF/X-4
+    if data is None:
+        return
+    write_bytes_atomic(poster, data)
+    records = _records(board, plan, sheets, size, paper, about)
+    job.products.append(records[0])
+    job.progress.advance(1, "board poster")
+    write_bytes_atomic(job.stage / records[1].path, TileSheets(ctx, board, texts, plan, ts, paper).write())
+    job.products.append(records[1])
+    for record, (_, data, _) in zip(records[2:], sheets):
+        write_bytes_atomic(job.stage / record.path, data)
+        job.products.append(record)
+    job.progress.advance(1, "board tiles, worksheets")
+
+
+def _records(board: Board, plan, sheets, size: str, paper: str, about: dict) -> list[Product]:
+    """The manifest records of the poster, the tiles (a cover sheet and one sheet per tile) and the worksheets."""
+    bleed = board.look.bleed
+    records = [Product("board-poster", f"board-poster-{size}.pdf", 1,
+                       f"{size.upper()} ({board.w_mm:g}x{board.h_mm:g}mm)+{bleed:g}mm bleed",
+                       {"board_size": size, "trim_mm": [board.w_mm, board.h_mm], "bleed_mm": bleed, **about}),
+               Product("board-tiles", f"board-tiles-{size}-{paper}.pdf", 1 + len(plan.tiles), worksheets.paper_name(paper),
+                       {"board_size": size, "overlap_mm": plan.overlap, "cols": plan.cols, "rows": plan.rows,
+                        "orientation": "landscape" if plan.landscape else "portrait"})]
+    records += [Product(kind, f"{kind}-{paper}.pdf", pages, worksheets.paper_name(paper)) for kind, _, pages in sheets]
+    return records
+
+
+def _laid_out(job: Job) -> tuple:
+    """(board, tile style, tile texts, tile plan, worksheets, problems): the board laid out and tiled and the
+    worksheets made, nothing drawn on the board yet; once per build process (the product and its plan share it)."""
+    key = ("board", job.options.board_size, job.options.paper, job.options.overlap)
+    if key in job.memo:
+        return job.memo[key]
+    ctx, opts = job.ctx, job.options
     out = Collector()
     board, content, style = prepare_board(ctx, job.cards, opts.board_size, out)
     ts = read_tile_style(style)
@@ -60,31 +101,17 @@ def _board_product(job: Job) -> None:
         except ValueError as exc:
             out.error(style.pos("tiles"), f"cannot tile the board: {exc}")
     sheets = worksheets.make_worksheets(ctx, content, style, board, job.cards, opts.paper, out)
-    if out.diagnostics or board is None or plan is None:
-        job.out.extend(out.diagnostics)
-        return
-    size, paper = opts.board_size, opts.paper
-    poster = job.stage / f"board-poster-{size}.pdf"
-    data, about = printshop.finish(ctx, job.cards, write_poster(ctx, board), poster.name, job.out)  # CMYK PDF/X-4
-    if data is None:
-        return
-    write_bytes_atomic(poster, data)
-    bleed = board.look.bleed
-    job.products.append(Product("board-poster", poster.name, 1,
-                                f"{size.upper()} ({board.w_mm:g}x{board.h_mm:g}mm)+{bleed:g}mm bleed",
-                                {"board_size": size, "trim_mm": [board.w_mm, board.h_mm], "bleed_mm": bleed,
-                                 **about}))
-    job.progress.advance(1, "board poster")
-    tiles = job.stage / f"board-tiles-{size}-{paper}.pdf"
-    write_bytes_atomic(tiles, TileSheets(ctx, board, texts, plan, ts, paper).write())
-    job.products.append(Product("board-tiles", tiles.name, 1 + len(plan.tiles), worksheets.paper_name(paper),
-                                {"board_size": size, "overlap_mm": plan.overlap, "cols": plan.cols, "rows": plan.rows,
-                                 "orientation": "landscape" if plan.landscape else "portrait"}))
-    for kind, data, pages in sheets:
-        path = job.stage / f"{kind}-{paper}.pdf"
-        write_bytes_atomic(path, data)
-        job.products.append(Product(kind, path.name, pages, worksheets.paper_name(paper)))
-    job.progress.advance(1, "board tiles, worksheets")
+    job.memo[key] = board, ts, texts, plan, sheets, list(out.diagnostics)
+    return job.memo[key]
+
+
+def _plan_board(job: Job, out: Collector) -> list[Product]:
+    """The board's records without drawing the board: the tiles counted by the tile plan, the worksheets laid out."""
+    board, _, _, plan, sheets, problems = _laid_out(job)
+    out.extend(problems)
+    if problems or board is None or plan is None:
+        return []
+    return _records(board, plan, sheets, job.options.board_size, job.options.paper, printshop.describe(job.ctx))
 
 
 def _check_board(ctx: Context, cards: list[ResolvedCard], out: Collector) -> None:
@@ -102,5 +129,5 @@ def _check_board(ctx: Context, cards: list[ResolvedCard], out: Collector) -> Non
     worksheets.make_worksheets(ctx, content, style, board, cards, "a4", out)
 
 
-register_product("board", _board_product)
+register_product("board", _board_product, _plan_board)
 register_check("board", _check_board)

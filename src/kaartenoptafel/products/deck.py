@@ -156,6 +156,27 @@ def back_outer(grid: Grid) -> tuple[float, float, float, float]:
     return (side, vertical(bottom_room), side, vertical(top_room))
 
 
+def paper_name(paper: str) -> str:
+    """The home paper as the manifest and the guide name it: A4, Letter."""
+    return paper.upper() if paper == "a4" else paper.capitalize()
+
+
+def printshop_paper(ctx: Context) -> str:
+    """The print-shop deck's page as the manifest names it: the card and its bleed."""
+    return f"{ctx.spec.width:g}x{ctx.spec.height:g}mm+{ctx.spec.bleed:g}mm bleed"
+
+
+def home_sheets(ctx: Context, cards: list[ResolvedCard], paper: str, gutter: float | None = None) -> tuple[dict, list]:
+    """(type id -> its grid, the cards cut into sheets) of a home deck: each size fills sheets of its own."""
+    grids = {tid: home_grid(ctx, paper, gutter, tid) for tid in {card.type for card in cards}}
+    return grids, type_sheets(cards, {tid: g.per_sheet for tid, g in grids.items()})
+
+
+def home_pages(ctx: Context, cards: list[ResolvedCard], paper: str, duplex: str, gutter: float | None = None) -> int:
+    """The pages :func:`write_home_deck` writes, by arithmetic: a fronts page per sheet, and a backs page when duplex."""
+    return len(home_sheets(ctx, cards, paper, gutter)[1]) * (1 if duplex == "none" else 2)
+
+
 def home_cells(grid: Grid, duplex: str, back_offset: tuple[float, float]) -> dict:
     """The trim rectangle [x, y, w, h] (mm from the page's bottom-left) of every slot of a full sheet.
 
@@ -220,7 +241,7 @@ def component_sizes(ctx: Context, paper: str | None = None, gutter: float | None
 def write_home_deck(ctx: Context, cards: list[ResolvedCard], target, paper: str, duplex: str,
                     back_offset: tuple[float, float], out: Collector, gutter: float | None = None) -> DeckResult:
     """Fronts sheet, then its backs sheet mirrored for the duplex flip, for every ``cols x rows`` cards."""
-    grids = {tid: home_grid(ctx, paper, gutter, tid) for tid in {card.type for card in cards}}
+    grids, sheets = home_sheets(ctx, cards, paper, gutter)
     grid = home_grid(ctx, paper, gutter)
     c = new_canvas(target, (grid.paper_w, grid.paper_h), ctx.family, ctx.kit.game.title, "home print deck",
                    duplex)
@@ -228,7 +249,6 @@ def write_home_deck(ctx: Context, cards: list[ResolvedCard], target, paper: str,
                 default=0.0)
     faces = Faces(ctx, c, reach, out)
     dx, dy = back_offset[0] * mm, back_offset[1] * mm
-    sheets = type_sheets(cards, {tid: g.per_sheet for tid, g in grids.items()})
     total = len(sheets)
     for sheet, chunk in enumerate(sheets):
         kind = ctx.kit.types[chunk[0].type].plural
@@ -281,7 +301,7 @@ def write_home_deck(ctx: Context, cards: list[ResolvedCard], target, paper: str,
         compress_last_page(c)
     pages = c.getPageNumber() - 1
     c.save()
-    return DeckResult(pages, paper.upper() if paper == "a4" else paper.capitalize())
+    return DeckResult(pages, paper_name(paper))
 
 
 class SharedFonts:
@@ -361,4 +381,4 @@ def write_printshop_deck(ctx: Context, cards: list[ResolvedCard], target, out: C
     if fonts is not None:
         fonts.keep(c)
     c.save()
-    return DeckResult(pages, f"{spec.width:g}x{spec.height:g}mm+{spec.bleed:g}mm bleed")
+    return DeckResult(pages, printshop_paper(ctx))

@@ -17,7 +17,7 @@ from pathlib import Path
 from reportlab.lib.units import mm
 
 from kaartenoptafel import __version__
-from kaartenoptafel.build import Job, Product, register_product
+from kaartenoptafel.build import AHEAD, PARTS, Job, Product, register_product
 from kaartenoptafel.errors import Collector
 from kaartenoptafel.impose.booklet import padded, write_booklet
 from kaartenoptafel.impose.grid import PAPER
@@ -79,18 +79,30 @@ def render_guide(job: Job, guide: Guide, geo: Geometry, rows: list[Material], th
     return pages
 
 
-def _guide(job: Job) -> None:
+def _prepared(job: Job) -> tuple[Guide, list[Material], dict] | None:
+    """(the guide text, the checklist rows, the card thumbnails), once per build process: the A4 guide and the
+    booklet share them; None for a kit without guide text (cards/gids.yaml), which builds no guide."""
+    if "guide" in job.memo:
+        return job.memo["guide"]
     kit = job.ctx.kit
     section = kit.sections.get("guide")
     if section is None:
-        return  # a kit without guide text (cards/gids.yaml) builds no guide
+        return None
     out = Collector()
     guide = parse_guide(section, kit.game, kit.types, out)
     out.raise_if_any()
     rows = materials(job, guide, other_products(job))
     thumbs = {card.id: layout_card(job.ctx, card, job.out) for card in job.cards}
     job.out.raise_if_any()
+    job.memo["guide"] = guide, rows, thumbs
+    return job.memo["guide"]
 
+
+def _guide_a4(job: Job) -> None:
+    made = _prepared(job)
+    if made is None:
+        return
+    guide, rows, thumbs = made
     paper = guide_paper(job)
     name = guide_file(paper)
     paper_name = "A4" if paper == "a4" else paper.capitalize()
@@ -98,6 +110,15 @@ def _guide(job: Job) -> None:
     job.products.append(Product("guide-a4", name, pages, paper_name))
     job.progress.advance(1, f"guide ({paper_name})")
 
+
+def _guide_booklet(job: Job) -> None:
+    made = _prepared(job)
+    if made is None:
+        return
+    guide, rows, thumbs = made
+    kit = job.ctx.kit
+    paper = guide_paper(job)
+    paper_name = "A4" if paper == "a4" else paper.capitalize()
     a5 = io.BytesIO()
     a5_pages = render_guide(job, guide, GEOMETRY[BOOKLET_PAGE[paper]], rows, thumbs, a5, outline=False, pad_to=4)
     title = f"{kit.game.title} · {label(kit, 'guide_title')}"
@@ -111,4 +132,25 @@ def _guide(job: Job) -> None:
     job.progress.advance(1, "guide (booklet)")
 
 
+def _guide(job: Job) -> None:
+    """The A4 guide, then the booklet; a parallel build runs them side by side (build.PARTS)."""
+    _guide_a4(job)
+    _guide_booklet(job)
+
+
+def _plan_ahead(job: Job) -> None:
+    """The other products' plans, for both halves of the guide, worked out once before forking; their problems
+    and any error are kept and handed to the guide where it reads them, as a serial build would meet them."""
+    from dataclasses import replace
+
+    ahead = replace(job, out=Collector(), memo={})
+    try:
+        found, exc = other_products(ahead), None
+    except Exception as error:  # noqa: BLE001 - raised in the guide's task, where a serial build meets it
+        found, exc = [], error
+    job.memo["other_products"] = (found, list(ahead.out.diagnostics), exc)
+
+
 register_product("guide", _guide)
+PARTS["guide"] = (_guide, (_guide_a4, _guide_booklet))
+AHEAD["guide"] = _plan_ahead

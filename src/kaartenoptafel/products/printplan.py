@@ -15,7 +15,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from kaartenoptafel.build import PRODUCTS, Job, Product, Progress
+from kaartenoptafel.build import PLANS, PRODUCTS, Job, Product, Progress
+from kaartenoptafel.errors import Collector
 from kaartenoptafel.load.guide import Guide
 from kaartenoptafel.products.labels import label
 
@@ -34,15 +35,29 @@ class Material:
 
 
 def other_products(job: Job) -> list[Product]:
-    """The products of this build other than the guide; those not built in this run are built in a scratch
-    folder and thrown away, so the numbers are always those the current content gives."""
-    found = [p for p in job.products if not p.kind.startswith("guide")]
+    """The products of this build other than the guide, as their plans say (build.PLANS: the decks' and the tiles'
+    pages by arithmetic, the worksheets and the table card laid out, nothing drawn), so the guide need not wait
+    for them and a parallel build prints the same checklist as a serial one. A plan's problems are reported here
+    only for products this build does not make (``--only guide``); the others report their own. A product
+    without a plan is built in a scratch folder and thrown away."""
+    counted = job.memo.get("other_products")
+    if counted is not None:  # worked out once before the workers were forked (build.plan_ahead)
+        products, diagnostics, exc = counted
+        job.out.extend(diagnostics)
+        if exc is not None:
+            raise exc
+        return list(products)
+    found: list[Product] = []
     ran = set(job.options.only) if job.options.only else set(PRODUCTS)
     for name, fn in PRODUCTS.items():
-        if name == "guide" or name in ran:
+        if name == "guide":
+            continue
+        out = Collector() if name in ran else job.out
+        if name in PLANS:
+            found.extend(PLANS[name](job, out))
             continue
         with tempfile.TemporaryDirectory(prefix="kot-guide-") as scratch:
-            trial = Job(job.ctx, job.cards, job.printed, Path(scratch), job.options, job.out, Progress(1, True))
+            trial = Job(job.ctx, job.cards, job.printed, Path(scratch), job.options, out, Progress(1, True))
             fn(trial)
             found.extend(trial.products)
     return found

@@ -234,9 +234,24 @@ def _screen(job: Job) -> None:
     page = render_screen(job, guide)
     path = job.stage / FILE
     write_bytes_atomic(path, page.encode("utf-8"))
-    # "pages" are its screens, one per round; nothing of it is printed
-    job.products.append(Product(KIND, FILE, len(guide.rounds), "screen", {"per": "session", "media": "text/html"}))
+    job.products.append(_record(guide))
     job.progress.advance(1, "facilitator screen")
 
 
-register_product("screen", _screen)
+def _record(guide: Guide) -> Product:
+    # "pages" are its screens, one per round; nothing of it is printed
+    return Product(KIND, FILE, len(guide.rounds), "screen", {"per": "session", "media": "text/html"})
+
+
+def _plan_screen(job: Job, out: Collector) -> list[Product]:
+    kit = job.ctx.kit
+    section = kit.sections.get("guide")
+    if section is None:
+        return []
+    parsed = Collector()
+    guide = parse_guide(section, kit.game, kit.types, parsed)
+    out.extend(parsed.diagnostics)
+    return [] if parsed.diagnostics else [_record(guide)]
+
+
+register_product("screen", _screen, _plan_screen)

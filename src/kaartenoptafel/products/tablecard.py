@@ -164,11 +164,12 @@ def _clock(minutes: int) -> str:
     return f"{minutes // 60}:{minutes % 60:02d}"
 
 
-def render_table_card(job: Job, card: TableCard, paper: str, sizes: tuple[float, ...] = SIZES
-                      ) -> tuple[bytes, int, float] | None:
+def render_table_card(job: Job, card: TableCard, paper: str, sizes: tuple[float, ...] = SIZES,
+                      measure: bool = False) -> tuple[bytes | None, int, float] | None:
     """The PDF, its pages and its body size; None when it does not fit on two pages even at the smallest size.
 
-    ``sizes`` are tried in turn; each try is laid out on its own, so trying only the smallest finds whether any fits."""
+    ``sizes`` are tried in turn; each try is laid out on its own, so trying only the smallest finds whether any fits.
+    ``measure``: only the pages and the body size (the PDF is None): each size is laid out once, nothing drawn."""
     ctx = job.ctx
     kit = ctx.kit
     size = (PAPER[paper][0] * mm, PAPER[paper][1] * mm)
@@ -195,17 +196,26 @@ def render_table_card(job: Job, card: TableCard, paper: str, sizes: tuple[float,
                 known["pages"] = total
                 story = _Story(job, card, body, accent, size[0] - 2 * doc.margin)
                 flow = story.rounds() + ([PageBreak()] if front_back else [Spacer(1, body)]) + story.back()
+                if measure:  # the pages depend on the sizes only, not on what is drawn or on the footer's total
+                    for f in flow:
+                        f.drawOn = _measured_only
                 try:
                     doc.build(flow, canvasmaker=make)
                 except LayoutError:  # one round taller than a page: it does not fit at this size
                     doc.page = MAX_PAGES + 1
                     break
-                if doc.page == total:
+                if measure and doc.page <= MAX_PAGES:
+                    return None, doc.page, body
+                if doc.page == total or measure:
                     break
                 total = doc.page
             if doc.page <= MAX_PAGES:
                 return buffer.getvalue(), doc.page, body
     return None
+
+
+def _measured_only(*args, **kwargs) -> None:
+    """drawOn of a flowable in a pass that only counts pages."""
 
 
 def _table_card(job: Job) -> None:
@@ -217,18 +227,48 @@ def _table_card(job: Job) -> None:
     card = parse_table_card(section, kit.game, out)
     out.raise_if_any()
     paper = job.options.paper
-    made = render_table_card(job, card, paper)
+    made = _made(job, card, paper)
     if made is None:
         _does_not_fit(section, job.out)
         return
     data, pages, body = made
-    path = job.stage / file_name(paper)
-    write_bytes_atomic(path, data)
+    write_bytes_atomic(job.stage / file_name(paper), data)
+    job.products.append(_record(paper, pages, body))
+    job.progress.advance(1, "table card")
+
+
+def _made(job: Job, card: TableCard, paper: str) -> tuple[bytes, int, float] | None:
+    """:func:`render_table_card`, once per build process: the product and the guide's plan share it."""
+    key = (KIND, paper)
+    if key not in job.memo:
+        job.memo[key] = render_table_card(job, card, paper)
+    return job.memo[key]
+
+
+def _record(paper: str, pages: int, body: float) -> Product:
     extra = {"body_pt": body, "per": "table"}
     if pages == 2:
         extra["duplex"] = "long"
-    job.products.append(Product(KIND, path.name, pages, paper.upper() if paper == "a4" else paper.capitalize(), extra))
-    job.progress.advance(1, "table card")
+    return Product(KIND, file_name(paper), pages, paper.upper() if paper == "a4" else paper.capitalize(), extra)
+
+
+def _plan_table_card(job: Job, out: Collector) -> list[Product]:
+    """The table card's record: its pages are those of its layout (the sizes tried until it fits on two)."""
+    section = job.ctx.kit.sections.get("table_card")
+    if section is None:
+        return []
+    parsed = Collector()
+    card = parse_table_card(section, job.ctx.kit.game, parsed)
+    if parsed.diagnostics:
+        out.extend(parsed.diagnostics)
+        return []
+    key = (KIND, job.options.paper)
+    # made by the product in this process (a serial build), else counted: laid out at each size, nothing drawn
+    made = job.memo[key] if key in job.memo else render_table_card(job, card, job.options.paper, measure=True)
+    if made is None:
+        _does_not_fit(section, out)
+        return []
+    return [_record(job.options.paper, made[1], made[2])]
 
 
 def _does_not_fit(section, out: Collector) -> None:
@@ -251,9 +291,10 @@ def _check_table_card(ctx, cards, out: Collector) -> None:
         return
     job = SimpleNamespace(ctx=ctx)
     # the smallest size first: when it fits there, the larger sizes need not be laid out (the build tries them all)
-    if render_table_card(job, card, "a4", SIZES[-1:]) is None and render_table_card(job, card, "a4") is None:
+    if (render_table_card(job, card, "a4", SIZES[-1:], measure=True) is None
+            and render_table_card(job, card, "a4", measure=True) is None):
         _does_not_fit(section, out)
 
 
-register_product("table-card", _table_card)
+register_product("table-card", _table_card, _plan_table_card)
 register_check("table-card", _check_table_card)

@@ -198,6 +198,7 @@ def staged_folder(final: Path, keep_existing: bool = True):
             stage = Path(tempfile.mkdtemp(prefix=f".{final.name}.staging-", dir=final.parent))
             fd = os.open(stage, os.O_RDONLY)
             _lock(fd)  # held until the end of this build: other builds know the stage is in use
+            _STAGE_LOCKS.add(fd)
             try:
                 shared_mode(stage, directory=True)
                 if keep_existing and final.is_dir() and not final.is_symlink():
@@ -214,7 +215,22 @@ def staged_folder(final: Path, keep_existing: bool = True):
             _swap(final, stage)
     finally:
         if fd is not None:
+            _STAGE_LOCKS.discard(fd)
             os.close(fd)
+
+
+_STAGE_LOCKS: set[int] = set()  # the descriptors of the stages this process builds into, locked
+
+
+def forget_locks() -> None:
+    """In a process forked during a build (a product's worker): close the inherited stage locks, so a worker left
+    running after its build was killed does not keep the stage looking in use (the build itself still holds them)."""
+    for fd in list(_STAGE_LOCKS):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _STAGE_LOCKS.clear()
 
 
 def _copy_previous(final: Path, stage: Path) -> None:

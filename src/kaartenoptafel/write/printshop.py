@@ -114,3 +114,15 @@ def _head(part: pikepdf.Pdf) -> pikepdf.Pdf:
     for key, value in part.docinfo.items():
         head.docinfo[key] = value
     return head
+
+
+def describe(ctx) -> dict:
+    """What the manifest says about a print-shop file that :func:`finish` would make (without its preflight),
+    worked out without making it; {} when the print settings have problems (the product reports them)."""
+    problems = Collector()
+    prep = prepress_for(ctx, problems)
+    if prep is None or prep.separator is None or problems:
+        return {}
+    profile = prep.separator.profile
+    return {"colour": "CMYK", "standard": PDFX_VERSION, "output_condition": profile.condition,
+            "profile": profile.description}
