@@ -13,7 +13,8 @@ lengths, every tenth card a photo card), then builds, each in a fresh process (c
 * whole kit   ``kot build``: every product (decks, board, guide, ...), the products side by side on every core
 
 and, for a project of ``--parallel-size`` cards (3,000), the whole kit with ``--jobs 1`` (one product after
-another) and ``--jobs 2`` (two processes): "whole kit (2 cores)" is the wall time a user waits, against the floor.
+another) and ``--jobs 2`` (two processes): "whole kit (2 cores)" is the wall time a user waits, against the floor;
+and for a project of ``--memory-size`` cards (20,000) the home deck once more, for its peak memory.
 
 Each row reports wall time, cards per second, CPU time, peak memory (max RSS of the process, from wait4)
 and PDF bytes per card, each also as a multiple of the floor's figure. The runs of one size are
@@ -60,6 +61,9 @@ def _env() -> dict:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(REPO / "src") + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env.pop("KOT_DEBUG", None)
+    # as on a user's machine, where Python keeps the compiled modules: some shells set this, and then every run
+    # compiles kaartenoptafel's ~90 modules again (about 0.25 s); main() compiles them once before measuring
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 
@@ -188,8 +192,13 @@ def main() -> None:
                         help="skip the default kit's build, kot preview and kot build --all")
     parser.add_argument("--parallel-size", type=int, default=3000,
                         help="cards of the project whose whole kit is built with --jobs 1 and --jobs 2 (0: skip)")
+    parser.add_argument("--memory-size", type=int, default=20000,
+                        help="cards of the project whose home deck is built once more, for its peak memory (0: skip)")
     parser.add_argument("--markdown", action="store_true", help="print the tables as Markdown")
     args = parser.parse_args()
+    import compileall
+
+    compileall.compile_dir(str(REPO / "src"), quiet=1)  # what the first run on a user's machine leaves behind
     sizes = [int(s.replace("_", "").replace(",", "")) for s in args.sizes.split(",") if s.strip()]
 
     work = args.work or Path(tempfile.mkdtemp(prefix="kot-bench-"))
@@ -260,6 +269,21 @@ def main() -> None:
             add(fmt_row(n, "floor", floor, floor))
             add(fmt_row(n, "whole kit (serial)", serial, floor))
             add(fmt_row(n, "whole kit (2 cores)", two, floor))
+
+        if args.memory_size:
+            n = args.memory_size
+            project = work / f"project-{n}-memory"
+            make_project(REPO, project, n)
+            out = work / f"out-{n}-memory"
+            out.mkdir(exist_ok=True)
+            floor, home = interleaved(1, [
+                ([sys.executable, str(HERE / "floor.py"), str(project / "floor.json"), str(out / "floor.pdf")],
+                 [out / "floor.pdf"]),
+                ([sys.executable, str(HERE / "child.py"), "home", str(project), str(out / "deck-a4.pdf")],
+                 [out / "deck-a4.pdf"]),
+            ])
+            add(fmt_row(n, "floor", floor, floor))
+            add(fmt_row(n, "home deck", home, floor))
 
         extra = [] if args.no_default_kit else default_kit(work, max(args.repeat, 5))
     finally:
