@@ -2,7 +2,8 @@
 
     python3 benchmarks/child.py home|printshop PROJECT OUT.pdf
 
-Builds one deck of PROJECT the way ``kot build`` does (load, check, resolve, lay out, draw, write)
+Builds one deck of PROJECT the way ``kot build`` does (load, check, resolve, lay out, draw, write; the
+print-shop deck in parts, separated to CMYK, preflighted and streamed to the file)
 and prints a JSON line with the pages written and the peak memory (MB) once the kit was loaded and
 resolved, before the deck was drawn: what drawing adds on top of that is the deck's own memory.
 """
@@ -24,7 +25,7 @@ def main(mode: str, project: str, target: str) -> None:
     atexit.register(gc.freeze)  # as kaartenoptafel.cli.main does
     from kaartenoptafel.build import prepare
     from kaartenoptafel.errors import Collector
-    from kaartenoptafel.products.deck import write_home_deck, write_printshop_deck
+    from kaartenoptafel.products.deck import write_home_deck
     from kaartenoptafel.resolve import expand
 
     ctx = prepare(Path(project))
@@ -33,8 +34,10 @@ def main(mode: str, project: str, target: str) -> None:
     out = Collector()
     if mode == "home":
         result = write_home_deck(ctx, printed, target, "a4", "long", (0.0, 0.0), out)
-    elif mode == "printshop":
-        result = write_printshop_deck(ctx, printed, target, out)
+    elif mode == "printshop":  # as kot build writes it: drawn in parts, separated to CMYK, preflighted, streamed
+        from kaartenoptafel.write.printshop import write_deck
+
+        result, _ = write_deck(ctx, printed, ctx.resolved(), Path(target), out)
     else:
         raise SystemExit(f"unknown mode {mode!r}")
     out.raise_if_any()
