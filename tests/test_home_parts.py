@@ -17,6 +17,7 @@ from PIL import Image, ImageChops
 from kaartenoptafel.build import prepare
 from kaartenoptafel.errors import Collector
 from kaartenoptafel.products import deck
+from kaartenoptafel.render import card as card_render
 from kaartenoptafel.resolve import expand, resolve
 
 
@@ -70,16 +71,26 @@ def test_a_home_deck_written_in_parts_prints_what_one_part_prints(repo, tmp_path
         return real(c, ctx, faces, grid, chunk, *args)
 
     monkeypatch.setattr(deck, "_home_sheet", spy)
+    pictures: list[str] = []  # each picture drawn (not replayed)
+    real_image = card_render._draw_image
+
+    def image_spy(c, box):
+        pictures.append(str(box.path))
+        return real_image(c, box)
+
+    monkeypatch.setattr(card_render, "_draw_image", image_spy)
     name = f"deck-a4-{duplex}.pdf"  # the same name: font subsets are named by their file's name
     whole, parts, again = tmp_path / "whole" / name, tmp_path / "parts" / name, tmp_path / "again" / name
     _, printed, one = _write(root, whole, monkeypatch, 100_000, duplex, offset)
     assert len(drawn) == 1
     drawn.clear()
+    once, pictures[:] = list(pictures), []
     _, _, many = _write(root, parts, monkeypatch, 20, duplex, offset)
     assert len(drawn) > 5  # many parts, each of whole sheets: at most 20 cards, or one sheet (tokens: more)
     assert all(n <= 20 or sheets == 1 for _, n, sheets in drawn)
     assert sum(n for _, n, _ in drawn) == len(printed)
     drawn.clear()
+    assert pictures == once  # a picture drawn in an earlier part is replayed in the later ones, not drawn again
     _write(root, again, monkeypatch, 20, duplex, offset)
     assert parts.read_bytes() == again.read_bytes()  # deterministic
     assert many == one
