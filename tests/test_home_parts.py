@@ -23,6 +23,7 @@ from kaartenoptafel.resolve import expand, resolve
 
 def _write(root, path, monkeypatch, part_cards, duplex="long", offset=(0.0, 0.0)):
     monkeypatch.setattr(deck, "PART_CARDS", part_cards)
+    monkeypatch.setattr(deck, "SINGLE_CARDS", part_cards)
     ctx = prepare(root)
     printed = expand(resolve(ctx.kit))
     out = Collector()

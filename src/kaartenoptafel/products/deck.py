@@ -222,6 +222,7 @@ def component_sizes(ctx: Context, paper: str | None = None, gutter: float | None
 
 
 PART_CARDS = 400  # cards (whole sheets) drawn per part of a long home deck: its memory, whatever the number of cards
+SINGLE_CARDS = 1000  # up to this many cards a home deck is one document: it holds no more than a part and pikepdf
 
 
 def home_parts(sheets: list[list[ResolvedCard]], part_cards: int | None = None) -> list[tuple[int, int]]:
@@ -243,16 +244,16 @@ def write_home_deck(ctx: Context, cards: list[ResolvedCard], target, paper: str,
                     back_offset: tuple[float, float], out: Collector, gutter: float | None = None) -> DeckResult:
     """Fronts sheet, then its backs sheet mirrored for the duplex flip, for every ``cols x rows`` cards.
 
-    A deck of more than PART_CARDS cards is drawn in parts of whole sheets, each part's pages written to the
-    file (write.pdfstream) before the next is drawn, so the peak memory is one part's; a smaller deck is
-    one reportlab document, as it always was.
+    A deck of more than SINGLE_CARDS cards is drawn in parts of whole sheets (PART_CARDS cards at most, or one
+    sheet), each part's pages written to the file (write.pdfstream) before the next is drawn, so the peak
+    memory is one part's; a smaller deck is one reportlab document, as it always was.
     """
     grids = {tid: home_grid(ctx, paper, gutter, tid) for tid in {card.type for card in cards}}
     grid = home_grid(ctx, paper, gutter)
     reach = max([max(back_outer(g) + (g.bleed_x + BACK_OVERLAP, g.bleed_y + BACK_OVERLAP)) for g in grids.values()],
                 default=0.0)
     sheets = type_sheets(cards, {tid: g.per_sheet for tid, g in grids.items()})
-    parts = home_parts(sheets)
+    parts = home_parts(sheets) if len(cards) > SINGLE_CARDS else [(0, len(sheets))]
     size = (grid.paper_w, grid.paper_h)
     paper_name = paper.upper() if paper == "a4" else paper.capitalize()
 
