@@ -7,7 +7,11 @@ a type with ``back_frames`` gets each card's own back, laid out with its front.
 
 from __future__ import annotations
 
+import io
+from contextlib import ExitStack
 from dataclasses import dataclass
+from os import PathLike
+from pathlib import Path
 
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -21,7 +25,7 @@ from kaartenoptafel.products.labels import label
 from kaartenoptafel.render.card import draw_card
 from kaartenoptafel.render.dieline import die_line
 from kaartenoptafel.render.pdf import compress_last_page, new_canvas
-from kaartenoptafel.render.replay import replay
+from kaartenoptafel.render.replay import adopt, portable, replay
 from kaartenoptafel.resolve import ResolvedCard
 
 PRINTSHOP_MARK_SPACE = 8 * mm  # room outside the bleed for the crop marks
@@ -238,70 +242,137 @@ def component_sizes(ctx: Context, paper: str | None = None, gutter: float | None
     return list(sizes.values())
 
 
+PART_CARDS = 400  # cards (whole sheets) drawn per part of a long home deck: its memory, whatever the number of cards
+SINGLE_CARDS = 1000  # up to this many cards a home deck is one document: it holds no more than a part and pikepdf
+
+
+def home_parts(sheets: list[list[ResolvedCard]], part_cards: int | None = None) -> list[tuple[int, int]]:
+    """The sheets cut into parts of at most ``part_cards`` cards (PART_CARDS), whole sheets each (a sheet's
+    backs stay with its fronts), at least one sheet a part: [(first sheet, sheet after the last)]."""
+    limit = PART_CARDS if part_cards is None else part_cards
+    parts: list[tuple[int, int]] = []
+    first, held = 0, 0
+    for n, chunk in enumerate(sheets):
+        if n > first and held + len(chunk) > limit:
+            parts.append((first, n))
+            first, held = n, 0
+        held += len(chunk)
+    parts.append((first, len(sheets)))
+    return parts
+
+
 def write_home_deck(ctx: Context, cards: list[ResolvedCard], target, paper: str, duplex: str,
                     back_offset: tuple[float, float], out: Collector, gutter: float | None = None) -> DeckResult:
-    """Fronts sheet, then its backs sheet mirrored for the duplex flip, for every ``cols x rows`` cards."""
+    """Fronts sheet, then its backs sheet mirrored for the duplex flip, for every ``cols x rows`` cards.
+
+    A deck of more than SINGLE_CARDS cards is drawn in parts of whole sheets (PART_CARDS cards at most, or one
+    sheet), each part's pages written to the file (write.pdfstream) before the next is drawn, so the peak
+    memory is one part's; a smaller deck is one reportlab document, as it always was.
+    """
     grids, sheets = home_sheets(ctx, cards, paper, gutter)
     grid = home_grid(ctx, paper, gutter)
-    c = new_canvas(target, (grid.paper_w, grid.paper_h), ctx.family, ctx.kit.game.title, "home print deck",
-                   duplex)
     reach = max([max(back_outer(g) + (g.bleed_x + BACK_OVERLAP, g.bleed_y + BACK_OVERLAP)) for g in grids.values()],
                 default=0.0)
-    faces = Faces(ctx, c, reach, out)
-    dx, dy = back_offset[0] * mm, back_offset[1] * mm
-    total = len(sheets)
-    for sheet, chunk in enumerate(sheets):
-        kind = ctx.kit.types[chunk[0].type].plural
-        grid = grids[chunk[0].type]  # each size on its own sheets: a token sheet holds many more than 9
-        outer = back_outer(grid)
-        round_cut = ctx.spec.shape(chunk[0].type) == "round"
-        cache: dict[str, CardLayout | None] = {}
-        for i, card in enumerate(chunk):
-            if card.id not in cache:
-                cache[card.id] = faces.front(card)
-            lay = cache[card.id]
-            if lay is None:
-                continue
-            row, col = grid.cell(i)
-            x, y = grid.origin(row, col)
-            c.saveState()
-            c.translate(x, y)
-            draw_card(c, lay, grid.bleed_sides(row, col))
-            c.restoreState()
-        if round_cut:  # a round token: a thin circle on its cut, inside the square the marks give
-            replay(c, ("round", grid, len(chunk)), lambda: round_guides(c, grid, len(chunk)))
-        # the same marks on every sheet: written once
-        replay(c, ("cut", grid), lambda: cut_marks(c, grid, floor=CAPTION_TOP))
-        key = "sheet_front" if duplex != "none" else "sheet_single"
-        _caption(c, ctx, grid, label(ctx.kit, key, n=sheet + 1, total=total, type=kind))
-        c.showPage()
-        compress_last_page(c)
-        if duplex == "none":
-            continue
-        backs: dict[str, CardLayout | None] = {}
-        c.saveState()  # the backs' colour stays inside the printable area and clear of the caption
-        path = c.beginPath()
-        safe = PRINTER_MARGIN * mm
-        floor = max(safe, min(CAPTION_TOP, grid.y0 + min(dy, 0.0)))  # never into a card: a tight paper's caption is lower
-        path.rect(safe, floor, grid.paper_w - 2 * safe, grid.paper_h - safe - floor)
-        c.clipPath(path, stroke=0, fill=0)
-        for i, card in enumerate(chunk):
-            if card.id not in backs:
-                backs[card.id] = faces.back(card)
-            row, col = grid.back_cell(i, duplex)
-            x, y = grid.origin(row, col)
-            c.saveState()
-            c.translate(x + dx, y + dy)
-            faces.draw_back(card, backs[card.id], grid.bleed_sides(row, col, outer, BACK_OVERLAP))
-            c.restoreState()
-        c.restoreState()
-        replay(c, ("cut", grid, dx, dy), lambda: cut_marks(c, grid, dx, dy, CAPTION_TOP, sides=False, outer=outer))
-        _caption(c, ctx, grid, label(ctx.kit, f"sheet_back_{duplex}", n=sheet + 1, total=total, type=kind), dx)
-        c.showPage()
-        compress_last_page(c)
-    pages = c.getPageNumber() - 1
-    c.save()
+    parts = home_parts(sheets) if len(cards) > SINGLE_CARDS else [(0, len(sheets))]
+    size = (grid.paper_w, grid.paper_h)
+
+    def canvas(into, name):
+        c = new_canvas(into, size, ctx.family, ctx.kit.game.title, "home print deck", duplex)
+        c._doc.kot_subset_salt = c._doc.kot_subset_salt.rsplit("|", 1)[0] + "|" + Path(str(name)).name
+        return c
+
+    def draw(c, first: int, stop: int) -> None:
+        faces = Faces(ctx, c, reach, out)
+        for n in range(first, stop):
+            _home_sheet(c, ctx, faces, grids[sheets[n][0].type], sheets[n], n, len(sheets), duplex, back_offset)
+
+    name = target if isinstance(target, (str, PathLike)) else getattr(target, "name", "")
+    if len(parts) == 1:
+        c = canvas(target, name)
+        draw(c, 0, len(sheets))
+        pages = c.getPageNumber() - 1
+        c.save()
+        return DeckResult(pages, paper_name(paper))
+    import pikepdf
+
+    from kaartenoptafel.write.pdfstream import StreamWriter, head_of
+
+    fonts, pages, head, recorded = SharedFonts(keep_names=True), 0, None, []
+    with ExitStack() as stack:
+        fh = stack.enter_context(open(target, "wb")) if isinstance(target, (str, PathLike)) else target
+        writer = StreamWriter(fh, "1.4")
+        for first, stop in parts:
+            buffer = io.BytesIO()
+            c = canvas(buffer, name)
+            fonts.attach(c)
+            if recorded and fonts.names_kept:
+                adopt(c, recorded)  # a face drawn in an earlier part is replayed, not drawn again
+            draw(c, first, stop)
+            pages += c.getPageNumber() - 1
+            fonts.keep(c)
+            recorded = portable(c)
+            c.save()
+            del c
+            with pikepdf.open(buffer) as pdf:
+                writer.add_part(pdf)
+                if head is None:
+                    head = head_of(pdf)
+            del buffer
+        writer.close(head)
     return DeckResult(pages, paper_name(paper))
+
+
+def _home_sheet(c: Canvas, ctx: Context, faces: Faces, grid: Grid, chunk: list[ResolvedCard], sheet: int, total: int,
+                duplex: str, back_offset: tuple[float, float]) -> None:
+    """Sheet number ``sheet`` (0-based) of ``total``: its fronts page, then (duplex) its backs page."""
+    dx, dy = back_offset[0] * mm, back_offset[1] * mm
+    kind = ctx.kit.types[chunk[0].type].plural
+    outer = back_outer(grid)  # each size on its own sheets: a token sheet holds many more than 9
+    round_cut = ctx.spec.shape(chunk[0].type) == "round"
+    cache: dict[str, CardLayout | None] = {}
+    for i, card in enumerate(chunk):
+        if card.id not in cache:
+            cache[card.id] = faces.front(card)
+        lay = cache[card.id]
+        if lay is None:
+            continue
+        row, col = grid.cell(i)
+        x, y = grid.origin(row, col)
+        c.saveState()
+        c.translate(x, y)
+        draw_card(c, lay, grid.bleed_sides(row, col))
+        c.restoreState()
+    if round_cut:  # a round token: a thin circle on its cut, inside the square the marks give
+        replay(c, ("round", grid, len(chunk)), lambda: round_guides(c, grid, len(chunk)))
+    # the same marks on every sheet: written once
+    replay(c, ("cut", grid), lambda: cut_marks(c, grid, floor=CAPTION_TOP))
+    key = "sheet_front" if duplex != "none" else "sheet_single"
+    _caption(c, ctx, grid, label(ctx.kit, key, n=sheet + 1, total=total, type=kind))
+    c.showPage()
+    compress_last_page(c)
+    if duplex == "none":
+        return
+    backs: dict[str, CardLayout | None] = {}
+    c.saveState()  # the backs' colour stays inside the printable area and clear of the caption
+    path = c.beginPath()
+    safe = PRINTER_MARGIN * mm
+    floor = max(safe, min(CAPTION_TOP, grid.y0 + min(dy, 0.0)))  # never into a card: a tight paper's caption is lower
+    path.rect(safe, floor, grid.paper_w - 2 * safe, grid.paper_h - safe - floor)
+    c.clipPath(path, stroke=0, fill=0)
+    for i, card in enumerate(chunk):
+        if card.id not in backs:
+            backs[card.id] = faces.back(card)
+        row, col = grid.back_cell(i, duplex)
+        x, y = grid.origin(row, col)
+        c.saveState()
+        c.translate(x + dx, y + dy)
+        faces.draw_back(card, backs[card.id], grid.bleed_sides(row, col, outer, BACK_OVERLAP))
+        c.restoreState()
+    c.restoreState()
+    replay(c, ("cut", grid, dx, dy), lambda: cut_marks(c, grid, dx, dy, CAPTION_TOP, sides=False, outer=outer))
+    _caption(c, ctx, grid, label(ctx.kit, f"sheet_back_{duplex}", n=sheet + 1, total=total, type=kind), dx)
+    c.showPage()
+    compress_last_page(c)
 
 
 class SharedFonts:
@@ -310,19 +381,35 @@ class SharedFonts:
     Each TrueType font keeps, per document, which glyph has which code in which subset; a document that
     takes over the previous one's state draws every character with the code it had there, and its subsets
     hold all glyphs used so far, so the last part's subsets serve every part (see write.pdfstream).
+    ``keep_names``: each font also keeps its resource name (``/F1``...) in every part, so the text operators a
+    part replays from the one before (render.replay.carry) name the same font.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, keep_names: bool = False) -> None:
         self.states: dict[str, object] = {}
+        self.names: dict[str, str] = {}
+        self.keep_names = keep_names
 
     def attach(self, c: Canvas) -> None:
         """Give the new canvas ``c`` the subsets of the documents before it."""
         from reportlab.pdfbase import pdfmetrics
 
+        doc = c._doc
         for name, state in self.states.items():
-            state.internalName = None  # the new document names and embeds the font when it first uses it
             state.frozen = 0
-            pdfmetrics.getFont(name).state[c._doc] = state
+            font = pdfmetrics.getFont(name)
+            font.state[doc] = state
+            if self.keep_names and self.names_kept:
+                doc.fontMapping[name] = self.names[name]  # the name it had; the next new font gets the next number
+                doc.delayedFonts.append(font)
+            else:
+                state.internalName = None  # the new document names and embeds the font when it first uses it
+
+    @property
+    def names_kept(self) -> bool:
+        """Whether the fonts' names can be kept: the earlier documents had only these fonts, named F1..Fn."""
+        return sorted(self.names.values()) == sorted(f"/F{i}" for i in range(1, len(self.names) + 1)) \
+            and set(self.names) == set(self.states)
 
     def keep(self, c: Canvas) -> None:
         """Remember the subsets of ``c``'s document (call before ``c.save()``, which drops them)."""
@@ -333,6 +420,7 @@ class SharedFonts:
             font = pdfmetrics.getFont(name)
             if isinstance(font, TTFont) and c._doc in font.state:
                 self.states[name] = font.state[c._doc]
+        self.names = dict(c._doc.fontMapping)
 
 
 def write_printshop_deck(ctx: Context, cards: list[ResolvedCard], target, out: Collector,

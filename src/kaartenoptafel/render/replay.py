@@ -21,6 +21,8 @@ from collections import OrderedDict
 from typing import Callable, Hashable
 
 from reportlab.lib.colors import Color
+from reportlab.pdfbase import pdfdoc
+from reportlab.pdfbase.pdfdoc import PDFImageXObject
 from reportlab.pdfgen.canvas import Canvas
 
 MAX_ENTRIES = 2048
@@ -120,3 +122,53 @@ def replay(c: Canvas, key: Hashable, draw: Callable[[], None]) -> None:
     memo.entries[full_key] = (tuple(code[start:]), tuple(c._formsinuse[forms_start:]), bool(used_images), after)
     if len(memo.entries) > MAX_ENTRIES:
         memo.entries.popitem(last=False)
+
+
+
+
+def portable(c: Canvas) -> list:
+    """What ``c`` recorded, for another document to replay (products.deck draws a long deck in parts): each
+    recording with the images it shows (objects of ``c``'s document, registered in the other one by
+    :func:`adopt`); a recording that used any other form is left out. The fonts must keep their names across
+    the parts (products.deck.SharedFonts with ``keep_names``), so the text operators name the same font there."""
+    memo = _memos.get(c)
+    if memo is None:
+        return []
+    found = []
+    for key, entry in memo.entries.items():
+        objects = _images(c._doc, entry[1]) if entry[1] else ()
+        if objects is not None:
+            found.append((key, entry, objects))
+    return found
+
+
+def _images(doc, forms: tuple) -> list | None:
+    """[(name, object)] of the images (and their soft masks) ``forms`` names in ``doc``; None if one is not an image."""
+    objects = []
+    for form in forms:
+        name = doc.getXObjectName(form)
+        obj = doc.idToObject.get(name)
+        if not isinstance(obj, PDFImageXObject):
+            return None
+        objects.append((name, obj))
+        mask = getattr(obj, "smask", None)
+        if mask is not None:
+            if mask.name not in doc.idToObject:
+                return None
+            objects.append((mask.name, doc.idToObject[mask.name]))
+    return objects
+
+
+def adopt(c: Canvas, recordings: list) -> None:
+    """Start ``c``'s recordings with ``recordings`` (from :func:`portable`), registering their images in ``c``'s
+    document under the names they had (a part that does not show one leaves it out of its pages)."""
+    memo = _memos.get(c)
+    if memo is None:
+        memo = _memos[c] = _Memo()
+    doc = c._doc
+    for key, entry, objects in recordings:
+        for name, obj in objects:
+            if name not in doc.idToObject:
+                obj.__dict__.pop(pdfdoc.__InternalName__, None)  # registered in the earlier part's document
+                doc.Reference(obj, name)
+        memo.entries[key] = entry

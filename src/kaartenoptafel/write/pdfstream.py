@@ -182,3 +182,15 @@ class StreamWriter:
         ident = self.digest.hexdigest()[:32].encode()
         self._write(b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R /ID [ <%s> <%s> ] >>\nstartxref\n%d\n%%%%EOF\n"
                     % (len(self.offsets), root, info_n, ident, ident, xref))
+
+
+def head_of(part: pikepdf.Pdf) -> pikepdf.Pdf:
+    """A new PDF with ``part``'s catalog entries (but its pages) and document info: the document's own objects,
+    for :meth:`StreamWriter.close`."""
+    head = pikepdf.new()
+    for key, value in part.Root.items():
+        if key not in ("/Pages", "/Type"):
+            head.Root[key] = head.copy_foreign(value) if value.is_indirect else value
+    for key, value in part.docinfo.items():
+        head.docinfo[key] = value
+    return head

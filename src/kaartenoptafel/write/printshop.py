@@ -20,7 +20,7 @@ from kaartenoptafel.check.preflight import PartsPreflight, preflight
 from kaartenoptafel.check.prepress import check_prepress, prepress_for
 from kaartenoptafel.errors import Collector
 from kaartenoptafel.write.atomic import shared_mode
-from kaartenoptafel.write.pdfstream import StreamWriter
+from kaartenoptafel.write.pdfstream import StreamWriter, head_of
 from kaartenoptafel.write.pdfx import PDFX_VERSION, Rewriter, convert_colours, document_id, mark_pdfx, to_pdfx
 
 
@@ -81,7 +81,7 @@ def write_deck(ctx, printed, cards, path: Path, out: Collector):
                     check.part(pdf)
                     writer.add_part(pdf)
                     if head is None:
-                        head = _head(pdf)
+                        head = head_of(pdf)
                 del buffer
             doc_id = document_id(writer.digest.digest(), sep.profile)
             mark_pdfx(head, sep.profile, doc_id)
@@ -103,17 +103,6 @@ def write_deck(ctx, printed, cards, path: Path, out: Collector):
     return DeckResult(pages, paper), {
         "colour": "CMYK", "standard": PDFX_VERSION, "output_condition": profile.condition,
         "profile": profile.description, "preflight": report.as_dict()}
-
-
-def _head(part: pikepdf.Pdf) -> pikepdf.Pdf:
-    """A new PDF with ``part``'s catalog entries (but its pages) and document info: the document's own objects."""
-    head = pikepdf.new()
-    for key, value in part.Root.items():
-        if key not in ("/Pages", "/Type"):
-            head.Root[key] = head.copy_foreign(value) if value.is_indirect else value
-    for key, value in part.docinfo.items():
-        head.docinfo[key] = value
-    return head
 
 
 def describe(ctx) -> dict:
