@@ -20,6 +20,7 @@ from kaartenoptafel.check.preflight import preflight
 from kaartenoptafel.check.prepress import prepress_for
 from kaartenoptafel.errors import Collector
 from kaartenoptafel.products import deck
+from kaartenoptafel.render import card as card_render
 from kaartenoptafel.resolve import expand, resolve
 from kaartenoptafel.write import printshop
 from kaartenoptafel.write.contentops import scan
@@ -57,12 +58,22 @@ def test_a_deck_written_in_parts_prints_what_one_part_prints(repo, tmp_path, mon
         return real(ctx, cards, target, out, fonts)
 
     monkeypatch.setattr(deck, "write_printshop_deck", spy)
+    faces = []  # each card face drawn (not replayed)
+    real_face = card_render._draw_card
+
+    def face_spy(c, lay, *args, **kwargs):
+        faces.append(id(lay))
+        return real_face(c, lay, *args, **kwargs)
+
+    monkeypatch.setattr(card_render, "_draw_card", face_spy)
     whole, parts, again = tmp_path / "whole.pdf", tmp_path / "parts.pdf", tmp_path / "again.pdf"
     ctx, one, about_one = _write(repo, whole, monkeypatch, 10_000)
     assert calls == [len(expand(resolve(ctx.kit)))]
     calls.clear()
+    drawn_whole, faces[:] = len(faces), []
     _, many, about_many = _write(repo, parts, monkeypatch, 7)
     assert len(calls) > 10 and max(calls) <= 7  # never more than a part held at once
+    assert len(faces) == drawn_whole  # a face drawn in an earlier part (a token's 27 copies) is replayed, not drawn
     _write(repo, again, monkeypatch, 7)
     assert parts.read_bytes() == again.read_bytes()  # deterministic
     assert many == one and about_many == about_one  # pages, paper, and the whole preflight report

@@ -389,6 +389,7 @@ class SharedFonts:
         self.states: dict[str, object] = {}
         self.names: dict[str, str] = {}
         self.keep_names = keep_names
+        self.recorded: list = []  # with keep_names: the recordings of the part before (render.replay.portable)
 
     def attach(self, c: Canvas) -> None:
         """Give the new canvas ``c`` the subsets of the documents before it."""
@@ -434,6 +435,8 @@ def write_printshop_deck(ctx: Context, cards: list[ResolvedCard], target, out: C
     c = new_canvas(target, (w + 2 * m, h + 2 * m), ctx.family, ctx.kit.game.title, "print-shop deck")
     if fonts is not None:
         fonts.attach(c)
+        if fonts.recorded and fonts.names_kept:
+            adopt(c, fonts.recorded)  # a face drawn in an earlier part is replayed, not drawn again
     c.setTrimBox((m, m, m + w, m + h))
     c.setBleedBox((m - b, m - b, m + w + b, m + h + b))
     faces = Faces(ctx, c, b, out)
@@ -468,5 +471,7 @@ def write_printshop_deck(ctx: Context, cards: list[ResolvedCard], target, out: C
     pages = c.getPageNumber() - 1
     if fonts is not None:
         fonts.keep(c)
+        if fonts.keep_names:
+            fonts.recorded = portable(c)
     c.save()
     return DeckResult(pages, printshop_paper(ctx))

@@ -64,7 +64,7 @@ def write_deck(ctx, printed, cards, path: Path, out: Collector):
         out.extend(local.diagnostics)
         return None, {}
     sep = prep.separator
-    rewriter, fonts, check = Rewriter(sep), SharedFonts(), PartsPreflight(prep, path.name, local)
+    rewriter, fonts, check = Rewriter(sep), SharedFonts(keep_names=True), PartsPreflight(prep, path.name, local)
     pages, paper, head = 0, "", None
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
