@@ -94,3 +94,26 @@ def test_a_back_frame_closer_to_the_cut_than_the_safe_margin_is_an_error(project
                             capture_output=True, text=True)
     assert result.returncode == 1
     assert f"layouts/default.yaml:{line}:" in result.stderr and "safe margin" in result.stderr, result.stderr
+
+
+def test_a_soft_photo_on_a_card_front_warns_at_its_card(repo, tmp_path):
+    """The resolution check looks at the pictures on the cards' fronts, not only at the layout's logos: a photo card
+    of the benchmark's kit (480 x 320 pixels over 54 x 36 mm, 226 dpi) warns at the card's photo field."""
+    import subprocess
+    import sys
+
+    sys.path.insert(0, str(repo / "benchmarks"))
+    try:
+        from synth import make_project
+    finally:
+        sys.path.remove(str(repo / "benchmarks"))
+    make_project(repo, tmp_path / "kit", 40)
+    run = subprocess.run([sys.executable, "-m", "kaartenoptafel", "validate", "-p", str(tmp_path / "kit")],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    found = re.findall(r"cards/bench-000\.yaml:(\d+):\d+: warning: image '(foto-\d\.png)' is 480 x 320 pixels: "
+                       r"226 dpi at its printed size", run.stderr)
+    assert found, run.stderr
+    lines = (tmp_path / "kit" / "cards" / "bench-000.yaml").read_text("utf-8").splitlines()
+    for line, name in found:
+        assert name in lines[int(line) - 1]  # the line of the card's photo
