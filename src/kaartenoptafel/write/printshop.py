@@ -27,20 +27,35 @@ from kaartenoptafel.write.pdfx import PDFX_VERSION, Rewriter, convert_colours, d
 def finish(ctx, cards, data: bytes, name: str, out: Collector) -> tuple[bytes | None, dict]:
     """(PDF/X-4 bytes or None, what the manifest says about the file: colour, profile, preflight)."""
     local = Collector()
-    prep = prepress_for(ctx, local)
-    if prep is not None:
-        check_prepress(ctx, cards, local)
-    if local:
-        out.extend(local.diagnostics)
+    prep = _checked(ctx, cards, local, out)
+    if prep is None:
         return None, {}
     pdfx = to_pdfx(data, prep.separator)
     report = preflight(pdfx, prep, name, local)
     out.extend(local.diagnostics)
     if local:
         return None, {}
-    profile = prep.separator.profile
-    return pdfx, {"colour": "CMYK", "standard": PDFX_VERSION, "output_condition": profile.condition,
-                  "profile": profile.description, "preflight": report.as_dict()}
+    return pdfx, _about(prep.separator.profile, report)
+
+
+def _checked(ctx, cards, local: Collector, out: Collector):
+    """The print settings, once the prepress checks (settings, ink, images) pass; else None, the problems in ``out``."""
+    prep = prepress_for(ctx, local)
+    if prep is not None:
+        check_prepress(ctx, cards, local)
+    if local:
+        out.extend(local.diagnostics)
+        return None
+    return prep
+
+
+def _about(profile, report=None) -> dict:
+    """What the manifest says about a print-shop file: colour, standard, profile and, once made, its preflight."""
+    about = {"colour": "CMYK", "standard": PDFX_VERSION, "output_condition": profile.condition,
+             "profile": profile.description}
+    if report is not None:
+        about["preflight"] = report.as_dict()
+    return about
 
 
 PART_CARDS = 400  # cards drawn per part of a print-shop deck: its memory, whatever the number of cards
@@ -57,11 +72,8 @@ def write_deck(ctx, printed, cards, path: Path, out: Collector):
     from kaartenoptafel.products.deck import DeckResult, SharedFonts, write_printshop_deck
 
     local = Collector()
-    prep = prepress_for(ctx, local)
-    if prep is not None:
-        check_prepress(ctx, cards, local)
-    if local:
-        out.extend(local.diagnostics)
+    prep = _checked(ctx, cards, local, out)
+    if prep is None:
         return None, {}
     sep = prep.separator
     rewriter, fonts, check = Rewriter(sep), SharedFonts(keep_names=True), PartsPreflight(prep, path.name, local)
@@ -99,10 +111,7 @@ def write_deck(ctx, printed, cards, path: Path, out: Collector):
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    profile = sep.profile
-    return DeckResult(pages, paper), {
-        "colour": "CMYK", "standard": PDFX_VERSION, "output_condition": profile.condition,
-        "profile": profile.description, "preflight": report.as_dict()}
+    return DeckResult(pages, paper), _about(sep.profile, report)
 
 
 def describe(ctx) -> dict:
@@ -112,6 +121,4 @@ def describe(ctx) -> dict:
     prep = prepress_for(ctx, problems)
     if prep is None or prep.separator is None or problems:
         return {}
-    profile = prep.separator.profile
-    return {"colour": "CMYK", "standard": PDFX_VERSION, "output_condition": profile.condition,
-            "profile": profile.description}
+    return _about(prep.separator.profile)
