@@ -297,7 +297,7 @@ def write_home_deck(ctx: Context, cards: list[ResolvedCard], target, paper: str,
 
     from kaartenoptafel.write.pdfstream import StreamWriter, head_of
 
-    fonts, pages, head, recorded = SharedFonts(keep_names=True), 0, None, []
+    fonts, pages, head = SharedFonts(keep_names=True), 0, None
     with ExitStack() as stack:
         fh = stack.enter_context(open(target, "wb")) if isinstance(target, (str, PathLike)) else target
         writer = StreamWriter(fh, "1.4")
@@ -305,12 +305,9 @@ def write_home_deck(ctx: Context, cards: list[ResolvedCard], target, paper: str,
             buffer = io.BytesIO()
             c = canvas(buffer, name)
             fonts.attach(c)
-            if recorded and fonts.names_kept:
-                adopt(c, recorded)  # a face drawn in an earlier part is replayed, not drawn again
             draw(c, first, stop)
             pages += c.getPageNumber() - 1
             fonts.keep(c)
-            recorded = portable(c)
             c.save()
             del c
             with pikepdf.open(buffer) as pdf:
@@ -381,18 +378,18 @@ class SharedFonts:
     Each TrueType font keeps, per document, which glyph has which code in which subset; a document that
     takes over the previous one's state draws every character with the code it had there, and its subsets
     hold all glyphs used so far, so the last part's subsets serve every part (see write.pdfstream).
-    ``keep_names``: each font also keeps its resource name (``/F1``...) in every part, so the text operators a
-    part replays from the one before (render.replay.carry) name the same font.
+    ``keep_names``: each font also keeps its resource name (``/F1``...) in every part, so what one part drew can be
+    replayed in the next (render.replay.portable and adopt): a face drawn once is not drawn again in a later part.
     """
 
     def __init__(self, keep_names: bool = False) -> None:
         self.states: dict[str, object] = {}
         self.names: dict[str, str] = {}
         self.keep_names = keep_names
-        self.recorded: list = []  # with keep_names: the recordings of the part before (render.replay.portable)
+        self.recorded: list = []  # with keep_names: what the part before drew, to replay (render.replay.portable)
 
     def attach(self, c: Canvas) -> None:
-        """Give the new canvas ``c`` the subsets of the documents before it."""
+        """Give the new canvas ``c`` the subsets of the documents before it (and, with ``keep_names``, their drawings)."""
         from reportlab.pdfbase import pdfmetrics
 
         doc = c._doc
@@ -405,6 +402,8 @@ class SharedFonts:
                 doc.delayedFonts.append(font)
             else:
                 state.internalName = None  # the new document names and embeds the font when it first uses it
+        if self.keep_names and self.recorded and self.names_kept:
+            adopt(c, self.recorded)  # a face drawn in an earlier part is replayed, not drawn again
 
     @property
     def names_kept(self) -> bool:
@@ -413,7 +412,8 @@ class SharedFonts:
             and set(self.names) == set(self.states)
 
     def keep(self, c: Canvas) -> None:
-        """Remember the subsets of ``c``'s document (call before ``c.save()``, which drops them)."""
+        """Remember the subsets of ``c``'s document (call before ``c.save()``, which drops them), and with
+        ``keep_names`` what it drew."""
         from reportlab.pdfbase import pdfmetrics
         from reportlab.pdfbase.ttfonts import TTFont
 
@@ -422,6 +422,8 @@ class SharedFonts:
             if isinstance(font, TTFont) and c._doc in font.state:
                 self.states[name] = font.state[c._doc]
         self.names = dict(c._doc.fontMapping)
+        if self.keep_names:
+            self.recorded = portable(c)
 
 
 def write_printshop_deck(ctx: Context, cards: list[ResolvedCard], target, out: Collector,
@@ -435,8 +437,6 @@ def write_printshop_deck(ctx: Context, cards: list[ResolvedCard], target, out: C
     c = new_canvas(target, (w + 2 * m, h + 2 * m), ctx.family, ctx.kit.game.title, "print-shop deck")
     if fonts is not None:
         fonts.attach(c)
-        if fonts.recorded and fonts.names_kept:
-            adopt(c, fonts.recorded)  # a face drawn in an earlier part is replayed, not drawn again
     c.setTrimBox((m, m, m + w, m + h))
     c.setBleedBox((m - b, m - b, m + w + b, m + h + b))
     faces = Faces(ctx, c, b, out)
@@ -471,7 +471,5 @@ def write_printshop_deck(ctx: Context, cards: list[ResolvedCard], target, out: C
     pages = c.getPageNumber() - 1
     if fonts is not None:
         fonts.keep(c)
-        if fonts.keep_names:
-            fonts.recorded = portable(c)
     c.save()
     return DeckResult(pages, printshop_paper(ctx))

@@ -124,8 +124,6 @@ def replay(c: Canvas, key: Hashable, draw: Callable[[], None]) -> None:
         memo.entries.popitem(last=False)
 
 
-
-
 def portable(c: Canvas) -> list:
     """What ``c`` recorded, for another document to replay (products.deck draws a long deck in parts): each
     recording with the images it shows (objects of ``c``'s document, registered in the other one by
